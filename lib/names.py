@@ -1,0 +1,197 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Serial name normalisation and format rules (SPEC C4 "Format").
+
+A name is valid when it is not empty, not longer than the company's maximum
+length and made only of the company's allowed characters. The allowed
+characters are written as a small spec: literal characters plus ``X-Y`` ranges,
+e.g. the default ``"A-Za-z0-9 _/,.-"`` (letters, digits, space and ``- _ / , .``).
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable
+
+from .errors import SerialInputError
+
+DEFAULT_ALLOWED_CHARS = "A-Za-z0-9 _/,.-"
+DEFAULT_MAX_LENGTH = 32
+
+EMPTY = "empty"
+TOO_LONG = "too_long"
+BAD_CHARS = "bad_chars"
+REASON_CODES = (EMPTY, TOO_LONG, BAD_CHARS)
+
+# Characters str.strip() keeps but that are invisible around pasted values
+# (byte order mark, zero-width space/joiners, word joiner).
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+
+_RANGE_CLASSES = ("AZ", "az", "09")
+
+
+def normalize(name: str) -> str:
+    """Return ``name`` without surrounding whitespace; inner text is untouched.
+
+    Strips all Unicode whitespace (space, tab, CR/LF, no-break space...) and
+    invisible zero-width characters (BOM, zero-width space) at both ends.
+    """
+    return name.strip().strip(_INVISIBLE).strip()
+
+
+def _range_class(char: str) -> str | None:
+    """Return the range class ("AZ", "az" or "09") of an ASCII alphanumeric."""
+    for low_high in _RANGE_CLASSES:
+        if low_high[0] <= char <= low_high[1]:
+            return low_high
+    return None
+
+
+def _spec_error(spec: str, why: str) -> SerialInputError:
+    return SerialInputError(
+        f'The allowed characters "{spec}" are not valid: {why}.',
+        code="bad_allowed_spec",
+        spec=spec,
+        reason=why,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def compile_allowed(spec: str) -> frozenset[str]:
+    """Parse an allowed-characters spec into the set of allowed characters.
+
+    The spec lists literal characters and ``X-Y`` ranges between two ASCII
+    letters of the same case or two digits (``A-Z``, ``a-k``, ``0-9``), with
+    ``X <= Y``. A ``-`` that is the first or the last character is literal.
+    Anything else (empty spec, ``Z-A``, ``A-z``, ``.-_``, a ``-`` in the middle
+    that is not part of a range) raises :class:`SerialInputError`.
+    Results are cached.
+    """
+    if not isinstance(spec, str) or not spec:
+        raise _spec_error(spec or "", "the list is empty")
+    allowed: set[str] = set()
+    i, size = 0, len(spec)
+    while i < size:
+        char = spec[i]
+        if i + 2 < size and spec[i + 1] == "-":
+            allowed.update(_expand_spec_range(spec, char, spec[i + 2]))
+            i += 3
+            continue
+        if char == "-" and 0 < i < size - 1:
+            raise _spec_error(
+                spec,
+                'put "-" first or last to allow it, or use it between two '
+                "letters or two digits to give a range",
+            )
+        allowed.add(char)
+        i += 1
+    return frozenset(allowed)
+
+
+def _expand_spec_range(spec: str, first: str, last: str) -> list[str]:
+    """Return the characters of the range ``first-last`` or raise."""
+    cls = _range_class(first)
+    if cls is None or cls != _range_class(last):
+        raise _spec_error(
+            spec,
+            f'"{first}-{last}" is not a range: ranges go between two letters '
+            'of the same case or two digits (put "-" first or last to allow it)',
+        )
+    if first > last:
+        raise _spec_error(spec, f'the range "{first}-{last}" is reversed')
+    return [chr(c) for c in range(ord(first), ord(last) + 1)]
+
+
+def bad_chars(name: str, spec: str) -> str:
+    """Return the characters of ``name`` not allowed by ``spec``.
+
+    In order of first appearance, each once (``"a#b!#"`` -> ``"#!"`` for the
+    default spec).
+    """
+    allowed = compile_allowed(spec)
+    return "".join(dict.fromkeys(c for c in name if c not in allowed))
+
+
+def _has_limit(max_length: int | None) -> bool:
+    return bool(max_length) and max_length > 0
+
+
+def check_name(name: str, allowed_spec: str, max_length: int | None) -> str | None:
+    """Check one (already normalized) name.
+
+    Returns ``None`` when valid, else the first failing reason code among
+    ``"empty"``, ``"too_long"`` (more than ``max_length`` characters; a
+    ``max_length`` of ``0``/``None`` means no limit) and ``"bad_chars"``.
+    """
+    if not name:
+        return EMPTY
+    if _has_limit(max_length) and len(name) > max_length:
+        return TOO_LONG
+    if not compile_allowed(allowed_spec).issuperset(name):
+        return BAD_CHARS
+    return None
+
+
+def check_names(
+    names: Iterable[str], allowed_spec: str, max_length: int | None
+) -> dict[str, str]:
+    """Return ``{name: reason_code}`` for every invalid name (valid ones omitted).
+
+    Names must already be normalized; the dict keeps input order.
+    """
+    allowed = compile_allowed(allowed_spec)
+    limit = max_length if _has_limit(max_length) else None
+    invalid: dict[str, str] = {}
+    for name in names:
+        if not name:
+            invalid[name] = EMPTY
+        elif limit is not None and len(name) > limit:
+            invalid[name] = TOO_LONG
+        elif not allowed.issuperset(name):
+            invalid[name] = BAD_CHARS
+    return invalid
+
+
+def display_char(char: str) -> str:
+    """Show one character in a message: quoted, or as ``U+XXXX`` if invisible."""
+    if char == " " or (char.isprintable() and not char.isspace()):
+        return f'"{char}"'
+    label = unicodedata.name(char, "")
+    code = f"U+{ord(char):04X}"
+    return f"{code} ({label.lower()})" if label else code
+
+
+def reason_text(code: str, name: str, allowed_spec: str, max_length: int | None) -> str:
+    """English explanation of a reason code, to follow the name in a message.
+
+    E.g. ``'contains characters not allowed: "#", "!"'``,
+    ``'is longer than 32 characters'``, ``'is empty'``.
+    """
+    if code == EMPTY:
+        return "is empty"
+    if code == TOO_LONG:
+        return f"is longer than {max_length} characters"
+    if code == BAD_CHARS:
+        chars = ", ".join(display_char(c) for c in bad_chars(name, allowed_spec))
+        return f"contains characters not allowed: {chars}"
+    raise ValueError(f"unknown reason code {code!r}")
+
+
+def describe_invalid(
+    invalid: dict[str, str],
+    allowed_spec: str,
+    max_length: int | None,
+    limit: int | None = 20,
+) -> list[str]:
+    """English lines ``'"name" reason'`` for a :func:`check_names` result.
+
+    At most ``limit`` lines (``None``: all); the caller reports the rest count.
+    """
+    items = list(invalid.items())
+    if limit is not None:
+        items = items[:limit]
+    return [
+        f'"{name}" {reason_text(code, name, allowed_spec, max_length)}'
+        for name, code in items
+    ]

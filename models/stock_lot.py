@@ -1,0 +1,577 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+from ..lib import names as name_rules
+from .stock_serial_history import HISTORY_SELECT_SQL
+
+SERIAL_STATUSES = [
+    ("planned", "Planned"),
+    ("received", "In Stock"),
+    ("returned", "Returned"),
+    ("rejected", "Rejected"),
+    ("consumed", "Consumed"),
+    ("shipped", "Shipped"),
+    ("written_off", "Written Off"),
+    ("vendor_returned", "Returned to Vendor"),
+]
+
+# Serials in these statuses have left the company for good: they may only come
+# back through a return (or an unbuild), never be received again as new stock.
+GONE_STATUSES = ("consumed", "shipped", "written_off", "vendor_returned")
+
+# One pass over each serial's done move lines gives its status, partners,
+# dates and manufacturing orders. Used after every operation and at install.
+RECOMPUTE_SQL = f"""
+    UPDATE stock_lot lot
+       SET serial_status = CASE
+               WHEN pt.tracking <> 'serial' THEN lot.serial_status
+               ELSE COALESCE(
+                   agg.status,
+                   CASE WHEN COALESCE(qty.on_hand, 0) > 0 THEN 'received'
+                        ELSE 'planned' END)
+           END,
+           supplier_id = COALESCE(agg.supplier_id, lot.supplier_id),
+           customer_id = COALESCE(agg.customer_id, lot.customer_id),
+           received_date = COALESCE(agg.received_date, lot.received_date),
+           shipped_date = COALESCE(agg.shipped_date, lot.shipped_date),
+           production_id = COALESCE(agg.production_id, lot.production_id),
+           consumed_production_id = COALESCE(
+               agg.consumed_production_id, lot.consumed_production_id)
+      FROM stock_lot l2
+      JOIN product_product pp ON pp.id = l2.product_id
+      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+      LEFT JOIN LATERAL (
+          SELECT (array_agg(h.status ORDER BY h.date DESC, h.id DESC)
+                      FILTER (WHERE h.status IS NOT NULL))[1] AS status,
+                 (array_agg(h.partner_id ORDER BY h.date DESC, h.id DESC)
+                      FILTER (WHERE h.move_type = 'receive'))[1] AS supplier_id,
+                 (array_agg(h.partner_id ORDER BY h.date DESC, h.id DESC)
+                      FILTER (WHERE h.move_type = 'ship'))[1] AS customer_id,
+                 MAX(h.date) FILTER (
+                      WHERE h.move_type IN ('receive', 'adjust_in', 'build')
+                 ) AS received_date,
+                 MAX(h.date) FILTER (WHERE h.move_type = 'ship') AS shipped_date,
+                 (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
+                      FILTER (WHERE h.move_type = 'build'))[1] AS production_id,
+                 (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
+                      FILTER (WHERE h.move_type = 'consume'))[1]
+                      AS consumed_production_id
+            FROM (
+                SELECT hist.*,
+                       CASE hist.move_type
+                           WHEN 'receive' THEN 'received'
+                           WHEN 'adjust_in' THEN 'received'
+                           WHEN 'build' THEN 'received'
+                           WHEN 'ship' THEN 'shipped'
+                           WHEN 'return' THEN 'returned'
+                           WHEN 'vendor_return' THEN 'vendor_returned'
+                           WHEN 'consume' THEN 'consumed'
+                           WHEN 'scrap' THEN 'written_off'
+                           WHEN 'adjust_out' THEN 'written_off'
+                           WHEN 'reject' THEN 'rejected'
+                           WHEN 'unbuild' THEN CASE
+                               WHEN dl.usage IN ('internal', 'transit')
+                               THEN 'received' ELSE 'consumed' END
+                           WHEN 'move' THEN CASE
+                               WHEN hist.from_reject AND NOT dl.serial_is_reject
+                               THEN 'received' END
+                       END AS status
+                  FROM ({HISTORY_SELECT_SQL} AND ml.lot_id = l2.id) hist
+                  JOIN stock_location dl ON dl.id = hist.location_dest_id
+            ) h
+      ) agg ON TRUE
+      LEFT JOIN LATERAL (
+          SELECT SUM(q.quantity) AS on_hand
+            FROM stock_quant q
+            JOIN stock_location ql ON ql.id = q.location_id
+           WHERE q.lot_id = l2.id AND ql.usage IN ('internal', 'transit')
+      ) qty ON TRUE
+     WHERE lot.id = l2.id AND {{where}}
+"""
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    serial_status = fields.Selection(
+        SERIAL_STATUSES,
+        string="Serial Status",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Where this unit stands, derived from its done stock moves.",
+    )
+    serial_availability = fields.Selection(
+        [("available", "Available"), ("reserved", "Reserved"), ("out", "Not in Stock")],
+        string="Availability",
+        compute="_compute_serial_availability",
+        search="_search_serial_availability",
+    )
+    serial_company_id = fields.Many2one(
+        "res.company",
+        string="Rules Company",
+        readonly=True,
+        copy=False,
+        help="Technical: the company whose serial rules apply (the lot's company, "
+        "or the company it was created in when the lot is shared).",
+    )
+    serial_scope_company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+        copy=False,
+        help="Technical: set when the name must be unique across all products of "
+        "this company; a unique constraint on it and the name enforces that.",
+    )
+    supplier_id = fields.Many2one(
+        "res.partner", string="Supplier", index="btree_not_null", readonly=True
+    )
+    customer_id = fields.Many2one(
+        "res.partner", string="Customer", index="btree_not_null", readonly=True
+    )
+    purchase_line_id = fields.Many2one(
+        "purchase.order.line",
+        string="Purchase Order Line",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+    )
+    serial_purchase_order_id = fields.Many2one(
+        related="purchase_line_id.order_id", string="Purchase Order"
+    )
+    received_date = fields.Datetime(readonly=True, copy=False)
+    shipped_date = fields.Datetime(readonly=True, copy=False)
+    production_id = fields.Many2one(
+        "mrp.production",
+        string="Built by",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+    consumed_production_id = fields.Many2one(
+        "mrp.production",
+        string="Consumed by",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
+    serial_history_ids = fields.One2many(
+        "stock.serial.history", "lot_id", string="History", readonly=True
+    )
+    serial_history_count = fields.Integer(compute="_compute_serial_history_count")
+    serial_reject_reason = fields.Text(string="Reject Reason", readonly=True)
+    serial_is_serial = fields.Boolean(
+        compute="_compute_serial_is_serial",
+        help="Technical: the product is tracked by unique serial number.",
+    )
+
+    _sql_constraints = [
+        (
+            "serial_product_name_uniq",
+            "UNIQUE NULLS NOT DISTINCT (product_id, company_id, name)",
+            "A serial number must be unique per product and company.",
+        ),
+        (
+            "serial_company_name_uniq",
+            "UNIQUE (serial_scope_company_id, name)",
+            "A serial number must be unique across all products of the company.",
+        ),
+    ]
+
+    def init(self):
+        # Exact-name lookups (entry wizard, scans, company scope) need a btree
+        # index; the native trigram index only serves ilike searches.
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS stock_lot_serial_name_idx "
+            "ON stock_lot (name, company_id)"
+        )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("product_id.tracking")
+    def _compute_serial_is_serial(self):
+        for lot in self:
+            lot.serial_is_serial = lot.product_id.tracking == "serial"
+
+    def _compute_serial_availability(self):
+        self.env["stock.quant"].flush_model(
+            ["lot_id", "quantity", "reserved_quantity", "location_id"]
+        )
+        state = {}
+        if self.ids:
+            self.env.cr.execute(
+                """
+                SELECT q.lot_id, SUM(q.quantity), SUM(q.reserved_quantity)
+                  FROM stock_quant q
+                  JOIN stock_location l ON l.id = q.location_id
+                 WHERE q.lot_id = ANY(%s) AND l.usage = 'internal'
+                 GROUP BY q.lot_id
+                """,
+                [self.ids],
+            )
+            for lot_id, quantity, reserved in self.env.cr.fetchall():
+                if quantity <= 0:
+                    state[lot_id] = "out"
+                elif reserved >= quantity:
+                    state[lot_id] = "reserved"
+                else:
+                    state[lot_id] = "available"
+        for lot in self:
+            lot.serial_availability = state.get(lot.id, "out")
+
+    def _search_serial_availability(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(_("Unsupported search on availability."))
+        values = [value] if isinstance(value, str) else list(value or [])
+        in_stock = [("location_id.usage", "=", "internal"), ("quantity", ">", 0)]
+        domains = {
+            "available": [
+                ("quant_ids", "any", in_stock + [("reserved_quantity", "=", 0)])
+            ],
+            "reserved": [
+                ("quant_ids", "any", in_stock + [("reserved_quantity", ">", 0)])
+            ],
+            "out": [("quant_ids", "not any", in_stock)],
+        }
+        domain = expression.OR([domains[v] for v in values if v in domains]) or [
+            (0, "=", 1)
+        ]
+        if operator in ("!=", "not in"):
+            domain = ["!"] + expression.normalize_domain(domain)
+        return domain
+
+    def _compute_serial_history_count(self):
+        groups = self.env["stock.serial.history"]._read_group(
+            [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+        )
+        counts = {lot.id: count for lot, count in groups}
+        for lot in self:
+            lot.serial_history_count = counts.get(lot.id, 0)
+
+    # ------------------------------------------------------------------
+    # Create / write: names and rules
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        products = self.env["product.product"].browse(
+            {vals["product_id"] for vals in vals_list if vals.get("product_id")}
+        )
+        serial_products = products.filtered(lambda p: p.tracking == "serial")
+        companies = self.env["res.company"].browse(
+            {vals["company_id"] for vals in vals_list if vals.get("company_id")}
+        )
+        names_by_company = defaultdict(list)
+        for vals in vals_list:
+            if "name" in vals:
+                vals["name"] = name_rules.normalize(vals["name"] or "")
+            product = products.browse(vals.get("product_id"))
+            company = (
+                companies.browse(vals.get("company_id"))
+                or product.company_id
+                or self.env.company
+            )
+            vals.setdefault("serial_company_id", company.id)
+            if company.serial_unique_scope == "company":
+                vals.setdefault("serial_scope_company_id", company.id)
+            if product in serial_products:
+                vals.setdefault("serial_status", "planned")
+                if "name" in vals:
+                    names_by_company[company].append(vals["name"])
+        # Refuse bad names before anything is written.
+        for company, names in names_by_company.items():
+            self._serial_raise_invalid_names(company, names)
+            self._serial_raise_taken_in_company(company, names)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "name" in vals:
+            vals["name"] = name_rules.normalize(vals["name"] or "")
+            self._serial_check_rename()
+        return super().write(vals)
+
+    def _serial_check_rename(self):
+        """Serials already received on a purchase line keep their name."""
+        locked = self.filtered(
+            lambda lot: lot.purchase_line_id and lot.serial_status not in (False, "planned")
+        )
+        if locked:
+            raise UserError(
+                _(
+                    "These serial numbers were received on a purchase order and "
+                    "cannot be renamed: %(names)s",
+                    names=", ".join(locked.mapped("name")),
+                )
+            )
+
+    @api.constrains("name", "product_id", "company_id")
+    def _serial_check_name_rules(self):
+        by_company = defaultdict(list)
+        for lot in self:
+            if lot.product_id.tracking == "serial":
+                company = lot.serial_company_id or lot.company_id or self.env.company
+                by_company[company].append(lot.name)
+        for company, names in by_company.items():
+            self._serial_raise_invalid_names(company, names)
+
+    @api.model
+    def _serial_invalid_names(self, company, names):
+        """Return {name: reason text} for names breaking the company rules."""
+        spec = company.serial_allowed_chars or name_rules.DEFAULT_ALLOWED_CHARS
+        max_length = company.serial_max_length or name_rules.DEFAULT_MAX_LENGTH
+        invalid = name_rules.check_names(names, spec, max_length)
+        return {
+            name: self._serial_reason_text(code, name, spec, max_length)
+            for name, code in invalid.items()
+        }
+
+    @api.model
+    def _serial_reason_text(self, code, name, spec, max_length):
+        if code == "empty":
+            return _("is empty")
+        if code == "too_long":
+            return _("is longer than %(max)s characters", max=max_length)
+        if code == "bad_chars":
+            return _(
+                "contains characters that are not allowed: %(chars)s",
+                chars=" ".join(repr(c) for c in name_rules.bad_chars(name, spec)),
+            )
+        return code
+
+    @api.model
+    def _serial_raise_invalid_names(self, company, names):
+        invalid = self._serial_invalid_names(company, names)
+        if invalid:
+            raise ValidationError(
+                _(
+                    "Invalid serial numbers:\n%(lines)s",
+                    lines="\n".join(
+                        f"- {name or '(empty)'}: {reason}"
+                        for name, reason in list(invalid.items())[:50]
+                    ),
+                )
+            )
+
+    @api.model
+    def _serial_raise_taken_in_company(self, company, names, exclude_ids=()):
+        """Company scope: refuse names already used by any product."""
+        if company.serial_unique_scope != "company" or not names:
+            return
+        self.flush_model(["name", "serial_scope_company_id"])
+        self.env.cr.execute(
+            """
+            SELECT l.name, pt.name->>'en_US'
+              FROM stock_lot l
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE l.serial_scope_company_id = %s AND l.name = ANY(%s)
+               AND NOT l.id = ANY(%s)
+            """,
+            [company.id, list(names), list(exclude_ids)],
+        )
+        rows = self.env.cr.fetchall()
+        if rows:
+            raise ValidationError(
+                _(
+                    "Serial numbers must be unique across all products of the "
+                    "company. Already used: %(lines)s",
+                    lines="; ".join(f"{name} ({product})" for name, product in rows),
+                )
+            )
+
+    @api.constrains("name")
+    def _serial_check_unique_company(self):
+        for lot in self.filtered("serial_scope_company_id"):
+            self._serial_raise_taken_in_company(
+                lot.serial_scope_company_id, [lot.name], exclude_ids=lot.ids
+            )
+
+    # ------------------------------------------------------------------
+    # Status
+    # ------------------------------------------------------------------
+    def _serial_recompute_status(self):
+        """Derive status, partners, dates and MOs of these serials from their
+        done moves, in one set-based statement."""
+        if not self.ids:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            RECOMPUTE_SQL.format(where="l2.id = ANY(%s)"), [list(self.ids)]
+        )
+        self._serial_invalidate()
+
+    @api.model
+    def _serial_recompute_all(self):
+        """Backfill every serial (install on a database that has serials)."""
+        self.env.flush_all()
+        self.env.cr.execute(RECOMPUTE_SQL.format(where="TRUE"))
+        self._serial_invalidate()
+
+    def _serial_invalidate(self):
+        self.env["stock.lot"].invalidate_model(
+            [
+                "serial_history_ids",
+                "serial_history_count",
+                "serial_status",
+                "supplier_id",
+                "customer_id",
+                "received_date",
+                "shipped_date",
+                "production_id",
+                "consumed_production_id",
+            ]
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_reject(self, reason):
+        """Move these serials to their company's reject location.
+
+        :param reason: why they failed inspection; logged on each serial.
+        """
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Give a reason for the rejection."))
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", self.ids),
+                ("quantity", ">", 0),
+                ("location_id.usage", "=", "internal"),
+            ]
+        )
+        quant_by_lot = {quant.lot_id: quant for quant in quants}
+        not_in_stock = self.filtered(
+            lambda lot: lot not in quant_by_lot
+            or quant_by_lot[lot].location_id.serial_is_reject
+        )
+        if not_in_stock:
+            raise UserError(
+                _(
+                    "Only serials in stock can be rejected: %(lines)s",
+                    lines=", ".join(
+                        f"{lot.name} ({dict(SERIAL_STATUSES).get(lot.serial_status, '')})"
+                        for lot in not_in_stock
+                    ),
+                )
+            )
+        moves_vals = []
+        for lot in self:
+            quant = quant_by_lot[lot]
+            company = lot.company_id or quant.company_id
+            destination = company._serial_get_reject_location()
+            moves_vals.append(
+                {
+                    "name": _("Reject %(serial)s", serial=lot.name),
+                    "product_id": lot.product_id.id,
+                    "product_uom_qty": quant.quantity,
+                    "product_uom": lot.product_id.uom_id.id,
+                    "location_id": quant.location_id.id,
+                    "location_dest_id": destination.id,
+                    "company_id": quant.company_id.id,
+                    "origin": _("Rejected: %(reason)s", reason=reason),
+                    "move_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": lot.product_id.id,
+                                "lot_id": lot.id,
+                                "quantity": quant.quantity,
+                                "product_uom_id": lot.product_id.uom_id.id,
+                                "location_id": quant.location_id.id,
+                                "location_dest_id": destination.id,
+                                "package_id": quant.package_id.id,
+                                "owner_id": quant.owner_id.id,
+                                "picked": True,
+                            },
+                        )
+                    ],
+                    "picked": True,
+                }
+            )
+        moves = self.env["stock.move"].create(moves_vals)
+        moves._action_done()
+        self.sudo().write({"serial_reject_reason": reason})
+        for lot in self:
+            lot.message_post(body=_("Rejected: %(reason)s", reason=reason))
+        return True
+
+    def action_open_serial_reject(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reject Serials"),
+            "res_model": "stock.serial.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": [(6, 0, self.ids)]},
+        }
+
+    def action_view_serial_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock_serial_tracking.action_stock_serial_history"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"search_default_group_by_type": 0}
+        return action
+
+    def action_view_serial_purchase(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "purchase.order",
+            "res_id": self.purchase_line_id.order_id.id,
+            "views": [(False, "form")],
+        }
+
+    def action_view_serial_production(self):
+        self.ensure_one()
+        production = (
+            self.production_id
+            if self.env.context.get("serial_built")
+            else self.consumed_production_id
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mrp.production",
+            "res_id": production.id,
+            "views": [(False, "form")],
+        }
+
+    # --- scan to open (labels, issue 5) ---
+    @api.model
+    def serial_action_open_by_code(self, code):
+        """Window action opening the serial whose name is the scanned ``code``,
+        or False when no serial (of the user's companies) has that name.
+
+        Scanners may add spaces or control characters around the code; the
+        exact name wins, otherwise the name is matched case-insensitively.
+        Several matches (one name used by several products) open them as a list.
+        """
+        code = "".join(char for char in (code or "") if char.isprintable()).strip()
+        if not code:
+            return False
+        lots = self.search([("name", "=", code)], limit=80)
+        if not lots:
+            pattern = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            lots = self.search([("name", "=ilike", pattern)], limit=80)
+        if not lots:
+            return False
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "stock.lot",
+            "name": lots[0].name if len(lots) == 1 else _("Scanned serials"),
+            "target": "current",
+        }
+        if len(lots) == 1:
+            action.update(res_id=lots.id, views=[(False, "form")], view_mode="form")
+        else:
+            action.update(
+                domain=[("id", "in", lots.ids)],
+                views=[(False, "list"), (False, "form")],
+                view_mode="list,form",
+            )
+        return action

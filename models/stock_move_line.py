@@ -1,0 +1,180 @@
+from collections import defaultdict
+
+from odoo import _, fields, models
+from odoo.tools import OrderedSet
+
+from .stock_lot import GONE_STATUSES, SERIAL_STATUSES
+
+STOCK_USAGES = ("internal", "transit")
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    def _serial_lot_optional(self):
+        """True when this serial-product line may be done without a serial
+        (the product does not require serials on this side)."""
+        self.ensure_one()
+        if self.product_id.tracking != "serial" or self.lot_id or self.lot_name:
+            return False
+        source, destination = self.location_id.usage, self.location_dest_id.usage
+        template = self.product_id.product_tmpl_id
+        if source == "supplier" and not template.serial_required_receipt:
+            return True
+        if destination == "customer" and not template.serial_required_delivery:
+            return True
+        return False
+
+    def _action_done(self):
+        optional = self.filtered(
+            lambda ml: ml.quantity > 0 and ml._serial_lot_optional()
+        )
+        if not optional:
+            return super()._action_done()
+        # Odoo refuses tracked lines without a lot; these products allow it on
+        # this side, so their quants move as untracked stock.
+        result = super(StockMoveLine, self - optional)._action_done()
+        optional._serial_done_without_lot()
+        return result
+
+    def _serial_done_without_lot(self):
+        done_ids = OrderedSet()
+        for ml in self:
+            quantity = ml.quantity_product_uom
+            ml._synchronize_quant(-quantity, ml.location_id, action="reserved")
+            available_qty, in_date = ml._synchronize_quant(-quantity, ml.location_id)
+            ml._synchronize_quant(
+                quantity,
+                ml.location_dest_id,
+                package=ml.result_package_id,
+                in_date=in_date,
+            )
+            if available_qty < 0:
+                ml._free_reservation(
+                    ml.product_id,
+                    ml.location_id,
+                    abs(available_qty),
+                    package_id=ml.package_id,
+                    owner_id=ml.owner_id,
+                    ml_ids_to_ignore=done_ids,
+                )
+            done_ids.add(ml.id)
+        self.write({"date": fields.Datetime.now()})
+
+    def _serial_lots_by_line(self):
+        """Lots of these lines, resolving typed names (receipts) to lots."""
+        lots = {ml: ml.lot_id for ml in self if ml.lot_id}
+        by_product = defaultdict(list)
+        for ml in self:
+            if not ml.lot_id and ml.lot_name:
+                by_product[(ml.product_id, ml.company_id)].append(ml)
+        for (product, company), mls in by_product.items():
+            found = self.env["stock.lot"].search(
+                [
+                    ("product_id", "=", product.id),
+                    ("company_id", "in", [company.id, False]),
+                    ("name", "in", [ml.lot_name for ml in mls]),
+                ]
+            )
+            by_name = {lot.name: lot for lot in found}
+            for ml in mls:
+                if ml.lot_name in by_name:
+                    lots[ml] = by_name[ml.lot_name]
+        return lots
+
+    def _serial_check_reuse(self):
+        """A serial that left for good comes back only through a return."""
+        incoming = self.filtered(
+            lambda ml: ml.location_id.usage not in STOCK_USAGES
+            and ml.location_dest_id.usage in STOCK_USAGES
+        )
+        statuses = dict(SERIAL_STATUSES)
+        refused, in_stock = [], []
+        lots = incoming._serial_lots_by_line()
+        on_hand = self.env["stock.quant"]._read_group(
+            [
+                ("lot_id", "in", [lot.id for lot in lots.values()]),
+                ("location_id.usage", "in", STOCK_USAGES),
+                ("quantity", ">", 0),
+            ],
+            ["lot_id", "location_id"],
+        )
+        where = {lot: location for lot, location in on_hand}
+        for ml, lot in lots.items():
+            move = ml.move_id
+            if lot in where:
+                in_stock.append(f"{lot.name} ({where[lot].display_name})")
+                continue
+            if lot.serial_status not in GONE_STATUSES:
+                continue
+            is_return = bool(move.origin_returned_move_id) or (
+                lot.serial_status == "shipped" and ml.location_id.usage == "customer"
+            )
+            is_unbuild = bool(move.unbuild_id)
+            if not (is_return or is_unbuild):
+                refused.append(f"{lot.name} ({statuses[lot.serial_status]})")
+        errors = []
+        if in_stock:
+            errors.append(
+                _(
+                    "These serial numbers are already in stock and cannot be "
+                    "received again: %(names)s",
+                    names=", ".join(in_stock),
+                )
+            )
+        if refused:
+            errors.append(
+                _(
+                    "These serial numbers have left the company and can only come "
+                    "back through a return: %(names)s",
+                    names=", ".join(refused),
+                )
+            )
+        return errors
+
+    def _serial_check_source(self):
+        """A serial can only leave from where it is."""
+        leaving = self.filtered(
+            lambda ml: ml.lot_id and ml.location_id.usage in STOCK_USAGES
+        )
+        if not leaving:
+            return []
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", leaving.lot_id.ids),
+                ("quantity", ">", 0),
+                ("location_id.usage", "in", STOCK_USAGES),
+            ]
+        )
+        locations_by_lot = defaultdict(lambda: self.env["stock.location"])
+        for quant in quants:
+            locations_by_lot[quant.lot_id] |= quant.location_id
+        statuses = dict(SERIAL_STATUSES)
+        wrong = []
+        for ml in leaving:
+            locations = locations_by_lot[ml.lot_id]
+            source_path = ml.location_id.parent_path
+            if any(loc.parent_path.startswith(source_path) for loc in locations):
+                continue
+            if locations:
+                where = ", ".join(locations.mapped("display_name"))
+            else:
+                where = _(
+                    "not in stock, %(status)s",
+                    status=statuses.get(ml.lot_id.serial_status, ""),
+                )
+            wrong.append(
+                _(
+                    "%(serial)s is not in %(location)s (it is at: %(where)s)",
+                    serial=ml.lot_id.name,
+                    location=ml.location_id.display_name,
+                    where=where,
+                )
+            )
+        if wrong:
+            return [
+                _("These serial numbers cannot leave from where they are not:")
+                + "\n"
+                + "\n".join(f"- {line}" for line in wrong)
+            ]
+        return []

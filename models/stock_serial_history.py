@@ -1,0 +1,155 @@
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
+
+HISTORY_TYPES = [
+    ("receive", "Receipt"),
+    ("ship", "Delivery"),
+    ("return", "Customer Return"),
+    ("vendor_return", "Return to Vendor"),
+    ("move", "Internal Transfer"),
+    ("adjust_in", "Inventory Adjustment (in)"),
+    ("adjust_out", "Inventory Adjustment (out)"),
+    ("build", "Produced"),
+    ("consume", "Consumed"),
+    ("unbuild", "Unbuilt"),
+    ("scrap", "Scrapped"),
+    ("reject", "Rejected"),
+]
+
+# The type of a done move line, from where it goes and why. Order matters:
+# manufacturing and scrap links win over location usages.
+MOVE_TYPE_SQL = """
+    CASE
+        WHEN m.scrap_id IS NOT NULL OR dst.scrap_location THEN 'scrap'
+        WHEN m.consume_unbuild_id IS NOT NULL OR m.unbuild_id IS NOT NULL
+            THEN 'unbuild'
+        WHEN m.raw_material_production_id IS NOT NULL
+             AND dst.usage = 'production' THEN 'consume'
+        WHEN m.production_id IS NOT NULL AND src.usage = 'production' THEN 'build'
+        WHEN src.usage = 'supplier' THEN 'receive'
+        WHEN dst.usage = 'supplier' THEN 'vendor_return'
+        WHEN src.usage = 'customer' THEN 'return'
+        WHEN dst.usage = 'customer' THEN 'ship'
+        WHEN src.usage = 'inventory' THEN 'adjust_in'
+        WHEN dst.usage = 'inventory' THEN 'adjust_out'
+        WHEN src.usage = 'production' THEN 'build'
+        WHEN dst.usage = 'production' THEN 'consume'
+        WHEN dst.serial_is_reject AND NOT COALESCE(src.serial_is_reject, FALSE)
+            THEN 'reject'
+        ELSE 'move'
+    END
+"""
+
+HISTORY_SELECT_SQL = f"""
+    SELECT ml.id AS id,
+           ml.lot_id AS lot_id,
+           ml.product_id AS product_id,
+           ml.company_id AS company_id,
+           ml.date AS date,
+           {MOVE_TYPE_SQL} AS move_type,
+           COALESCE(ml.reference, m.reference) AS reference,
+           ml.move_id AS move_id,
+           ml.picking_id AS picking_id,
+           COALESCE(m.production_id, m.raw_material_production_id)
+               AS production_id,
+           COALESCE(m.unbuild_id, m.consume_unbuild_id) AS unbuild_id,
+           m.scrap_id AS scrap_id,
+           m.purchase_line_id AS purchase_line_id,
+           ml.location_id AS location_id,
+           ml.location_dest_id AS location_dest_id,
+           COALESCE(sp.partner_id, m.partner_id) AS partner_id,
+           ml.write_uid AS user_id,
+           ml.quantity AS quantity,
+           COALESCE(src.serial_is_reject, FALSE) AS from_reject
+      FROM stock_move_line ml
+      JOIN stock_move m ON m.id = ml.move_id
+      JOIN stock_location src ON src.id = ml.location_id
+      JOIN stock_location dst ON dst.id = ml.location_dest_id
+      LEFT JOIN stock_picking sp ON sp.id = ml.picking_id
+     WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL
+"""
+
+
+class StockSerialHistory(models.Model):
+    _name = "stock.serial.history"
+    _description = "Serial Number History"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "reference"
+
+    lot_id = fields.Many2one("stock.lot", string="Serial Number", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    date = fields.Datetime(readonly=True)
+    move_type = fields.Selection(HISTORY_TYPES, string="Type", readonly=True)
+    reference = fields.Char(string="Document", readonly=True)
+    move_id = fields.Many2one("stock.move", readonly=True)
+    picking_id = fields.Many2one("stock.picking", string="Transfer", readonly=True)
+    production_id = fields.Many2one("mrp.production", readonly=True)
+    unbuild_id = fields.Many2one("mrp.unbuild", readonly=True)
+    scrap_id = fields.Many2one("stock.scrap", readonly=True)
+    purchase_line_id = fields.Many2one("purchase.order.line", readonly=True)
+    location_id = fields.Many2one("stock.location", string="From", readonly=True)
+    location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    user_id = fields.Many2one("res.users", string="Done By", readonly=True)
+    quantity = fields.Float(readonly=True, digits="Product Unit of Measure")
+    from_reject = fields.Boolean(readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"CREATE OR REPLACE VIEW {self._table} AS ({HISTORY_SELECT_SQL})"
+        )
+        # History and status are read per serial: index done lines by serial.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS stock_move_line_serial_done_idx
+                ON stock_move_line (lot_id, date DESC, id DESC)
+             WHERE state = 'done' AND lot_id IS NOT NULL
+            """
+        )
+
+    def action_open_document(self):
+        """Open the document behind this history line."""
+        self.ensure_one()
+        for record in (
+            self.picking_id,
+            self.production_id,
+            self.unbuild_id,
+            self.scrap_id,
+            self.purchase_line_id.order_id,
+        ):
+            if record:
+                return {
+                    "type": "ir.actions.act_window",
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "views": [(False, "form")],
+                    "target": "current",
+                }
+        if self.move_id:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "stock.move",
+                "res_id": self.move_id.id,
+                "views": [(False, "form")],
+                "target": "current",
+            }
+        raise UserError(_("This history line has no document."))
+
+    @api.model
+    def _serial_status_from_type(self):
+        """Status of a serial after a (significant) move of each type."""
+        return {
+            "receive": "received",
+            "adjust_in": "received",
+            "build": "received",
+            "ship": "shipped",
+            "return": "returned",
+            "vendor_return": "vendor_returned",
+            "consume": "consumed",
+            "scrap": "written_off",
+            "adjust_out": "written_off",
+            "reject": "rejected",
+        }

@@ -1,0 +1,325 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/run.sh, scripts/test.sh and scripts/pg.sh.
+# Source it; do not execute it.
+#
+# PostgreSQL: unless PGHOST is set in the environment, a private PostgreSQL 15 cluster
+# lives in <project>/.run/pg (data/, sock/, server.log), listening on 127.0.0.1 and a
+# unix socket in .run/pg/sock, port 5439 by default (SST_PG_PORT; another free port is
+# picked if that one is taken). PostgreSQL refuses to run as root: as root the cluster
+# runs as the system user "sst" (created if missing). Odoo connects as the role "odoo"
+# (CREATEDB, trust auth). With PGHOST/PGPORT/PGUSER/PGPASSWORD set, that server is used
+# as is and nothing is started.
+
+SST_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SST_RUN=${SST_RUN:-$SST_ROOT/.run}
+SST_MODULE=stock_serial_tracking
+SST_PY=${SST_PYTHON:-python3}
+SST_PG_BIN=${SST_PG_BIN:-/usr/lib/postgresql/15/bin}
+SST_OS_USER=${SST_OS_USER:-sst}
+SST_PG_ROLE=${SST_PG_ROLE:-odoo}
+SST_PG_ADMIN=sstadmin
+SST_DATA_DIR=${SST_DATA_DIR:-$SST_RUN/odoo-data}
+# Modules every test database starts from (the add-on's own depends are added).
+SST_BASE_MODULES=${SST_BASE_MODULES:-stock,purchase_stock,mrp,portal}
+
+sst_log() { printf '[sst] %s\n' "$*" >&2; }
+sst_die() { printf '[sst] FATAL: %s\n' "$*" >&2; exit 1; }
+
+sst_hash() { printf '%s' "$*" | sha1sum | cut -c1-10; }
+
+sst_free_port() {
+    "$SST_PY" - <<'EOF'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+EOF
+}
+
+sst_port_free() {  # $1 port -> 0 if nothing listens on 127.0.0.1:$1
+    "$SST_PY" - "$1" <<'EOF'
+import socket, sys
+s = socket.socket()
+# like the servers: a port with connections in TIME_WAIT is free
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+finally:
+    s.close()
+EOF
+}
+
+# ---------------------------------------------------------------- odoo detection
+sst_odoo_importable() {
+    [ -z "${SST_FORCE_NO_ODOO:-}" ] || return 1
+    timeout 60 "$SST_PY" -c 'import odoo, odoo.release as r; assert r.version_info[0] == 18' \
+        >/dev/null 2>&1
+}
+
+# .run/addons/stock_serial_tracking -> project root: the add-on under its real name,
+# whatever the clone's folder is called.
+sst_addons_link() {
+    mkdir -p "$SST_RUN/addons"
+    local link="$SST_RUN/addons/$SST_MODULE"
+    if [ "$(readlink "$link" 2>/dev/null)" != "$SST_ROOT" ]; then
+        rm -f "$link"
+        ln -s "$SST_ROOT" "$link"
+    fi
+}
+
+# Sets SST_ODOO_ADDONS (odoo's own addons dir), SST_ODOO_VERSION, SST_ADDONS_PATH and
+# the addons symlink .run/addons/stock_serial_tracking -> project root.
+sst_odoo_setup() {
+    local info
+    info=$("$SST_PY" -c '
+import os, odoo, odoo.release as r
+print(os.path.join(os.path.dirname(os.path.abspath(odoo.__file__)), "addons"))
+print(r.version)') || sst_die "cannot import odoo with $SST_PY"
+    SST_ODOO_ADDONS=$(sed -n 1p <<<"$info")
+    SST_ODOO_VERSION=$(sed -n 2p <<<"$info")
+    mkdir -p "$SST_DATA_DIR"
+    sst_addons_link
+    SST_ADDONS_PATH="$SST_ODOO_ADDONS,$SST_RUN/addons"
+    # An empty config file keeps a developer's ~/.odoorc out of our runs.
+    [ -f "$SST_RUN/odoo.conf" ] || printf '[options]\n' >"$SST_RUN/odoo.conf"
+}
+
+# Common odoo command line (database connection comes from the PG* environment).
+# SST_ODOO_CMD: odoo server command; SST_ODOO_OPTS: its options (for subcommands).
+sst_odoo_cmd() {
+    SST_ODOO_OPTS=(-c "$SST_RUN/odoo.conf"
+        --addons-path="$SST_ADDONS_PATH" --data-dir="$SST_DATA_DIR"
+        --http-interface=127.0.0.1 --workers=0 --max-cron-threads=0)
+    SST_ODOO_CMD=("$SST_PY" -m odoo "${SST_ODOO_OPTS[@]}")
+}
+
+# Modules the template holds: SST_BASE_MODULES + the add-on's manifest depends.
+sst_template_modules() {
+    "$SST_PY" - "$SST_ROOT/__manifest__.py" "$SST_BASE_MODULES" <<'EOF'
+import ast, sys
+mods = [m for m in sys.argv[2].split(",") if m]
+try:
+    with open(sys.argv[1]) as f:
+        manifest = ast.literal_eval(f.read())
+    mods += manifest.get("depends", [])
+except Exception:
+    pass
+print(",".join(sorted(set(mods))))
+EOF
+}
+
+# ---------------------------------------------------------------- postgresql
+sst_pg_external() { [ -n "${SST_PG_EXTERNAL:-}" ]; }
+
+# Decide the cluster location; as root, make sure the "sst" user exists and can reach it.
+sst_pg_init_vars() {
+    if [ -n "${SST_PG_INIT_DONE:-}" ]; then return 0; fi
+    SST_PG_INIT_DONE=1
+    if [ -n "${PGHOST:-}" ] && [ -z "${SST_PG_PRIVATE:-}" ]; then
+        SST_PG_EXTERNAL=1
+        SST_LOCK_DIR=${TMPDIR:-/tmp}
+        return 0
+    fi
+    SST_PG_DIR=${SST_PG_DIR:-$SST_RUN/pg}
+    if [ "$(id -u)" = 0 ]; then
+        if ! id "$SST_OS_USER" >/dev/null 2>&1; then
+            sst_log "creating system user $SST_OS_USER to run PostgreSQL"
+            useradd --system --no-create-home --shell /usr/sbin/nologin "$SST_OS_USER" \
+                || sst_die "cannot create user $SST_OS_USER"
+        fi
+        mkdir -p "$SST_RUN"
+        # The sst user must be able to reach the data dir; a clone under /root is not.
+        if ! runuser -u "$SST_OS_USER" -- test -x "$SST_RUN"; then
+            SST_PG_DIR=/var/tmp/sst-pg-$(sst_hash "$SST_ROOT")
+            sst_log "$SST_RUN is not reachable by $SST_OS_USER; cluster goes to $SST_PG_DIR"
+        fi
+    fi
+    SST_PG_DATA=$SST_PG_DIR/data
+    SST_PG_SOCK=$SST_PG_DIR/sock
+    # unix socket paths are limited to 107 bytes
+    if [ ${#SST_PG_SOCK} -gt 80 ]; then
+        SST_PG_SOCK=/tmp/sst-sock-$(sst_hash "$SST_PG_DIR")
+    fi
+    SST_LOCK_DIR=$SST_PG_DIR
+}
+
+sst_as_pg_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u "$SST_OS_USER" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+sst_pg_running_port() {  # prints the port of our running cluster, fails if not running
+    sst_as_pg_owner "$SST_PG_BIN/pg_ctl" status -D "$SST_PG_DATA" >/dev/null 2>&1 || return 1
+    sed -n 4p "$SST_PG_DATA/postmaster.pid"
+}
+
+# Start the private cluster if needed (idempotent, safe to run concurrently) and export
+# PGHOST/PGPORT/PGUSER for psql, createdb and Odoo.
+sst_pg_start() {
+    sst_pg_init_vars
+    if sst_pg_external; then
+        sst_log "using PostgreSQL from the environment: PGHOST=$PGHOST PGPORT=${PGPORT:-5432}"
+        return 0
+    fi
+    [ -x "$SST_PG_BIN/pg_ctl" ] || sst_die "PostgreSQL binaries not found in $SST_PG_BIN (set SST_PG_BIN)"
+    mkdir -p "$SST_PG_DIR"
+    [ "$(id -u)" != 0 ] || chown "$SST_OS_USER" "$SST_PG_DIR"
+    local lockfd port
+    exec {lockfd}>>"$SST_PG_DIR/pg.lock"
+    flock -x "$lockfd"
+    if [ ! -f "$SST_PG_DATA/PG_VERSION" ]; then
+        sst_log "initialising private PostgreSQL cluster in $SST_PG_DATA"
+        rm -rf "$SST_PG_DATA"
+        sst_as_pg_owner "$SST_PG_BIN/initdb" -D "$SST_PG_DATA" -U "$SST_PG_ADMIN" \
+            --auth=trust -E UTF8 --locale=C >"$SST_PG_DIR/initdb.log" 2>&1 \
+            || { cat "$SST_PG_DIR/initdb.log" >&2; sst_die "initdb failed"; }
+        # A throwaway development cluster: durability is not worth the disk waits.
+        cat >>"$SST_PG_DATA/postgresql.conf" <<'EOF'
+
+# stock_serial_tracking dev/test cluster (scripts/common.sh)
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 200
+shared_buffers = 256MB
+EOF
+    fi
+    if ! port=$(sst_pg_running_port); then
+        port=${SST_PG_PORT:-5439}
+        if ! sst_pg_port_free_for_us "$port"; then
+            port=$(sst_free_port)
+            sst_log "port ${SST_PG_PORT:-5439} is taken, the private cluster uses $port"
+        fi
+        mkdir -p "$SST_PG_SOCK"
+        [ "$(id -u)" != 0 ] || chown "$SST_OS_USER" "$SST_PG_SOCK"
+        sst_log "starting PostgreSQL (port $port, socket $SST_PG_SOCK)"
+        # setsid + no inherited stdio: the server must not hold the caller's pipes open.
+        sst_as_pg_owner setsid "$SST_PG_BIN/pg_ctl" start -w -t 60 -D "$SST_PG_DATA" \
+            -l "$SST_PG_DIR/server.log" \
+            -o "-p $port -k $SST_PG_SOCK -c listen_addresses=127.0.0.1" \
+            </dev/null >/dev/null 2>&1 \
+            || { tail -20 "$SST_PG_DIR/server.log" >&2; sst_die "PostgreSQL did not start"; }
+        SST_PG_STARTED_HERE=1
+    fi
+    export PGHOST=$SST_PG_SOCK PGPORT=$port
+    if ! PGUSER=$SST_PG_ADMIN "$SST_PG_BIN/psql" -d postgres -tAc \
+        "SELECT 1 FROM pg_roles WHERE rolname = '$SST_PG_ROLE'" | grep -q 1; then
+        PGUSER=$SST_PG_ADMIN "$SST_PG_BIN/psql" -q -d postgres -c \
+            "CREATE ROLE $SST_PG_ROLE LOGIN CREATEDB" || sst_die "cannot create role $SST_PG_ROLE"
+    fi
+    export PGUSER=$SST_PG_ROLE
+    unset PGPASSWORD PGDATABASE
+    flock -u "$lockfd"
+    exec {lockfd}>&-
+}
+
+sst_pg_port_free_for_us() { sst_port_free "$1"; }
+
+sst_pg_stop() {
+    sst_pg_init_vars
+    sst_pg_external && return 0
+    if sst_pg_running_port >/dev/null; then
+        sst_log "stopping PostgreSQL ($SST_PG_DATA)"
+        sst_as_pg_owner "$SST_PG_BIN/pg_ctl" stop -D "$SST_PG_DATA" -m fast -w >/dev/null
+    fi
+}
+
+sst_psql() { "$SST_PG_BIN/psql" -X -v ON_ERROR_STOP=1 -d postgres "$@"; }
+
+sst_db_exists() {
+    [ "$(sst_psql -tAc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]
+}
+
+sst_dropdb() {  # drop a database we created, and its filestore
+    "$SST_PG_BIN/dropdb" --if-exists --force "$1" || sst_log "could not drop database $1"
+    rm -rf "${SST_DATA_DIR:?}/filestore/$1"
+}
+
+# Copy a database (with its filestore, hard-linked: Odoo never rewrites stored files).
+sst_copy_db() {  # $1 source $2 target
+    "$SST_PG_BIN/createdb" -T "$1" "$2" || return 1
+    if [ -d "$SST_DATA_DIR/filestore/$1" ]; then
+        mkdir -p "$SST_DATA_DIR/filestore"
+        cp -al "$SST_DATA_DIR/filestore/$1" "$SST_DATA_DIR/filestore/$2"
+    fi
+}
+
+# Log lines Odoo writes at ERROR or CRITICAL level.
+sst_error_lines() {  # $1 log file
+    grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$1" || true
+}
+
+# Drop leftovers of template builds whose process is gone (killed runs).
+sst_drop_stale_builds() {  # $1 template name
+    local db pid
+    for db in $(sst_psql -tAc "SELECT datname FROM pg_database
+                               WHERE datname LIKE '${1}\\_build\\_%'"); do
+        pid=${db##*_}
+        if [[ "$pid" =~ ^[0-9]+$ ]] && ! kill -0 "$pid" 2>/dev/null; then
+            sst_log "dropping stale template build $db"
+            sst_dropdb "$db"
+        fi
+    done
+}
+
+# Build (once per Odoo version and module list) the template database holding
+# SST_BASE_MODULES + depends with demo data. Sets SST_TEMPLATE.
+sst_ensure_template() {
+    local mods key tmp lockfd log rc
+    mods=$(sst_template_modules)
+    # bump the last field when the way templates are built changes
+    key=$(sst_hash "$SST_ODOO_VERSION|$SST_ODOO_ADDONS|$mods|demo|assets")
+    SST_TEMPLATE=sst_template_$key
+    sst_db_exists "$SST_TEMPLATE" && return 0
+    # The lock lives beside the filestore: template builds share the data dir.
+    mkdir -p "$SST_DATA_DIR"
+    exec {lockfd}>>"$SST_DATA_DIR/$SST_TEMPLATE.lock"
+    if ! flock -n "$lockfd"; then
+        sst_log "another run is building $SST_TEMPLATE, waiting for it"
+        flock "$lockfd"
+    fi
+    if ! sst_db_exists "$SST_TEMPLATE"; then
+        tmp=${SST_TEMPLATE}_build_$$
+        log=$SST_RUN/logs/$SST_TEMPLATE.log
+        mkdir -p "$SST_RUN/logs"
+        sst_log "building template database $SST_TEMPLATE ($mods, with demo data);" \
+            "takes several minutes, done once per Odoo version. Log: $log"
+        sst_drop_stale_builds "$SST_TEMPLATE"
+        local t0=$SECONDS
+        sst_odoo_cmd
+        rc=0
+        "${SST_ODOO_CMD[@]}" -d "$tmp" -i "$mods" --stop-after-init --no-http \
+            --log-level=info >"$log" 2>&1 || rc=$?
+        if [ "$rc" = 0 ]; then
+            # Asset bundles take ~30s to build before the first HttpCase; unchanged
+            # bundles are then reused by every test database.
+            "$SST_PY" -m odoo shell "${SST_ODOO_OPTS[@]}" -d "$tmp" --no-http \
+                --log-level=info >>"$log" 2>&1 \
+                <<<"env['ir.qweb']._pregenerate_assets_bundles(); env.cr.commit()" \
+                || rc=$?
+        fi
+        if [ "$rc" != 0 ] || [ -n "$(sst_error_lines "$log")" ]; then
+            tail -40 "$log" >&2
+            sst_dropdb "$tmp"
+            sst_die "template build failed (rc=$rc), see $log"
+        fi
+        # filestore first: the template must be complete once its name is visible
+        rm -rf "${SST_DATA_DIR:?}/filestore/$SST_TEMPLATE"
+        if [ -d "$SST_DATA_DIR/filestore/$tmp" ]; then
+            mv "$SST_DATA_DIR/filestore/$tmp" "$SST_DATA_DIR/filestore/$SST_TEMPLATE"
+        fi
+        if ! sst_psql -qc "ALTER DATABASE \"$tmp\" RENAME TO \"$SST_TEMPLATE\""; then
+            sst_dropdb "$tmp"
+            sst_db_exists "$SST_TEMPLATE" || sst_die "cannot rename $tmp"
+        fi
+        sst_log "template $SST_TEMPLATE built in $((SECONDS - t0))s"
+    fi
+    flock -u "$lockfd"
+    exec {lockfd}>&-
+}

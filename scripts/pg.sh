@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Manage the private PostgreSQL cluster of this project (.run/pg).
+#   scripts/pg.sh start    start it (idempotent) and print the connection settings
+#   scripts/pg.sh stop     stop it
+#   scripts/pg.sh status   is it running, on which port
+#   scripts/pg.sh env      print export lines: eval "$(scripts/pg.sh env)"; psql -l
+#   scripts/pg.sh psql ... run psql as the odoo role
+set -euo pipefail
+# shellcheck source=scripts/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+case "${1:-status}" in
+    start)
+        sst_pg_start
+        echo "PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER"
+        ;;
+    stop)
+        sst_pg_stop
+        ;;
+    status)
+        sst_pg_init_vars
+        if sst_pg_external; then
+            echo "external PostgreSQL: PGHOST=$PGHOST PGPORT=${PGPORT:-5432}"
+        elif port=$(sst_pg_running_port); then
+            echo "running: data $SST_PG_DATA, port $port, socket $SST_PG_SOCK"
+        else
+            echo "stopped (data $SST_PG_DATA)"
+            exit 3
+        fi
+        ;;
+    env)
+        sst_pg_start 2>/dev/null
+        echo "export PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER"
+        ;;
+    psql)
+        shift
+        sst_pg_start
+        exec "$SST_PG_BIN/psql" -d postgres "$@"
+        ;;
+    *)
+        sed -n '2,7p' "$0" >&2
+        exit 2
+        ;;
+esac

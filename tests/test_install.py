@@ -1,0 +1,65 @@
+from odoo.tests import tagged
+
+from odoo.addons.stock_serial_tracking.hooks import post_init_hook
+
+from .common import SerialCase
+
+
+@tagged("post_install", "-at_install")
+class TestSerialInstall(SerialCase):
+    def test_backfill_from_history(self):
+        """Serials that existed before the add-on get status, partners and dates
+        from their done moves, in one pass."""
+        self._receive(["OLD-A", "OLD-B", "OLD-C"])
+        self._deliver(self._lots(["OLD-B"]))
+        planned = self.env["stock.lot"].create(
+            {"name": "OLD-P", "product_id": self.product.id}
+        )
+        lots = self._lots(["OLD-A", "OLD-B", "OLD-C", "OLD-P"])
+        expected = {
+            lot.name: (lot.serial_status, lot.supplier_id, lot.customer_id)
+            for lot in lots
+        }
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE stock_lot SET serial_status = NULL, supplier_id = NULL, "
+            "customer_id = NULL, received_date = NULL, shipped_date = NULL "
+            "WHERE id = ANY(%s)",
+            [lots.ids],
+        )
+        lots.invalidate_recordset()
+        self.assertFalse(any(lots.mapped("serial_status")))
+        post_init_hook(self.env)
+        for lot in lots:
+            self.assertEqual(
+                (lot.serial_status, lot.supplier_id, lot.customer_id),
+                expected[lot.name],
+                lot.name,
+            )
+        self.assertEqual(expected["OLD-B"][0], "shipped")
+        self.assertEqual(expected["OLD-B"][2], self.customer)
+        self.assertEqual(expected["OLD-A"][1], self.vendor)
+        self.assertEqual(planned.serial_status, "planned")
+        self.assertTrue(self._lots(["OLD-B"]).shipped_date)
+
+    def test_indexes_exist(self):
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
+            [("stock_lot_serial_name_idx", "stock_move_line_serial_done_idx")],
+        )
+        self.assertEqual(len(self.env.cr.fetchall()), 2)
+        self.env.cr.execute(
+            "SELECT conname FROM pg_constraint WHERE conname IN %s",
+            [("stock_lot_serial_product_name_uniq", "stock_lot_serial_company_name_uniq")],
+        )
+        self.assertEqual(len(self.env.cr.fetchall()), 2)
+
+    def test_demo_data(self):
+        router = self.env.ref(
+            "stock_serial_tracking.product_serial_router", raise_if_not_found=False
+        )
+        if router is None:
+            # Installed without demo data (e.g. --without-demo): nothing to check.
+            return
+        self.assertEqual(router.tracking, "serial")
+        self.assertTrue(router.serial_auto_generate)

@@ -1,0 +1,434 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools.pdf import PdfFileReader
+
+from ..lib import label_layout
+from .common import SerialCase
+
+PDF_REPORT = "stock_serial_tracking.action_report_serial_label"
+ZPL_REPORT = "stock_serial_tracking.action_report_serial_label_zpl"
+ALL_FIELDS = ["product", "default_code", "serial", "company", "received_date"]
+MM_PER_PT = 25.4 / 72
+
+try:
+    import zxingcpp
+except ImportError:  # test dependency (requirements.txt); decoding is skipped
+    zxingcpp = None
+
+
+@tagged("post_install", "-at_install")
+class TestSerialLabels(SerialCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "name": "Serial Labs",
+                "serial_allowed_chars": "A-Za-z0-9 _/,.^~#ÄÖÜß序列号-",
+            }
+        )
+        cls.names = [f"SN-L-{index:04d}" for index in range(1, 8)]
+        cls.lots = cls.env["stock.lot"].create(
+            [
+                {"name": name, "product_id": cls.product.id, "company_id": cls.company.id}
+                for name in cls.names
+            ]
+        )
+        cls.lots.write({"received_date": datetime(2026, 3, 14, 10, 0)})
+        cls.long_lot, cls.odd_lot, cls.unicode_lot = cls.env["stock.lot"].create(
+            [
+                {
+                    "name": name,
+                    "product_id": cls.product2.id,
+                    "company_id": cls.company.id,
+                }
+                for name in (
+                    "LONG-SERIAL-0123456789-ABCDEFGHI",
+                    "SN^XA~JA#1",
+                    "ÄÖÜß-序列号-42",
+                )
+            ]
+        )
+
+    # ------------------------------------------------------------ helpers
+    def _options(self, label_format, barcode_type="code128", fields=None, copies=1):
+        return {
+            "serial_label_options": {
+                "label_format": label_format,
+                "barcode_type": barcode_type,
+                "fields": ALL_FIELDS if fields is None else fields,
+                "copies": copies,
+            }
+        }
+
+    def _pdf(self, lots, label_format, **options):
+        data = self._options(label_format, **options)
+        report = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True, serial_label_format=label_format
+        )
+        pdf, report_type = report._render_qweb_pdf(PDF_REPORT, lots.ids, data=data)
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return pdf
+
+    def _html(self, lots, label_format, **options):
+        data = self._options(label_format, **options)
+        html, _type = (
+            self.env["ir.actions.report"]
+            .with_context(serial_label_format=label_format)
+            ._render_qweb_html(PDF_REPORT, lots.ids, data=data)
+        )
+        return html.decode()
+
+    def _page_sizes_mm(self, pdf):
+        reader = PdfFileReader(io.BytesIO(pdf))
+        sizes = []
+        for page in reader.pages:
+            box = page.mediabox
+            sizes.append(
+                (
+                    float(box.width) * MM_PER_PT,
+                    float(box.height) * MM_PER_PT,
+                )
+            )
+        return sizes
+
+    def _need(self, binary):
+        if not shutil.which(binary):
+            self.skipTest(f"{binary} is not installed")
+
+    def _pdftotext(self, pdf, *args):
+        self._need("pdftotext")
+        result = subprocess.run(
+            ["pdftotext", *args, "-", "-"],
+            input=pdf,
+            capture_output=True,
+            check=True,
+        )
+        return result.stdout.decode()
+
+    def _word_boxes(self, pdf):
+        """{word: [(x_min_mm, y_min_mm, x_max_mm, page), ...]} from pdftotext."""
+        xhtml = self._pdftotext(pdf, "-bbox")
+        boxes = {}
+        page = 0
+        for line in xhtml.splitlines():
+            if "<page " in line:
+                page += 1
+            match = re.search(
+                r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">'
+                r"([^<]*)</word>",
+                line,
+            )
+            if match:
+                x_min, y_min, x_max = (float(v) * MM_PER_PT for v in match.groups()[:3])
+                boxes.setdefault(match.group(4), []).append((x_min, y_min, x_max, page))
+        # pdftotext may read a sheet column by column: put labels in row order.
+        for found in boxes.values():
+            found.sort(key=lambda box: (box[3], round(box[1]), box[0]))
+        return boxes
+
+    def _decode(self, pdf, dpi=300):
+        """Texts of the barcodes found on each page, rendered at ``dpi``."""
+        if zxingcpp is None:
+            self.skipTest("zxing-cpp is not installed (see requirements.txt)")
+        self._need("pdftoppm")
+        from PIL import Image
+
+        with tempfile.TemporaryDirectory() as folder:
+            pdf_path = Path(folder) / "labels.pdf"
+            pdf_path.write_bytes(pdf)
+            subprocess.run(
+                ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf_path),
+                 str(Path(folder) / "page")],
+                check=True,
+            )  # fmt: skip
+            pages = []
+            for png in sorted(Path(folder).glob("page-*.png")):
+                with Image.open(png) as image:
+                    found = zxingcpp.read_barcodes(image)
+                    pages.append(
+                        sorted(
+                            (
+                                result.text,
+                                result.position.top_left.x * 25.4 / dpi,
+                                result.position.top_left.y * 25.4 / dpi,
+                            )
+                            for result in found
+                        )
+                    )
+            return pages
+
+    # ------------------------------------------------------------ PDF output
+    def test_single_label_formats_are_true_size(self):
+        lots = self.lots[:3]
+        for label_format, (width, height) in (
+            ("50x25", (50, 25)),
+            ("62x29", (62, 29)),
+            ("100x50", (100, 50)),
+        ):
+            with self.subTest(label_format=label_format):
+                pdf = self._pdf(lots, label_format, copies=2)
+                sizes = self._page_sizes_mm(pdf)
+                self.assertEqual(len(sizes), 6, "one page per label, 2 copies each")
+                for page_width, page_height in sizes:
+                    self.assertAlmostEqual(page_width, width, delta=0.5)
+                    self.assertAlmostEqual(page_height, height, delta=0.5)
+                text = self._pdftotext(pdf)
+                for name in lots.mapped("name"):
+                    self.assertEqual(text.count(name), 2)
+                self.assertIn("[SW] Serial Widget", text)
+                self.assertIn("Serial Labs", text)
+                # The serial text spans about the label's printable width
+                # (drawn at full size, not shrunk by wkhtmltopdf).
+                boxes = self._word_boxes(pdf)
+                x_min, _y, x_max, _page = boxes[lots[0].name][0]
+                self.assertGreater(x_min, 1.0)
+                self.assertLess(x_max, width - 1.0)
+                self.assertAlmostEqual((x_min + x_max) / 2, width / 2, delta=1.0)
+
+    def test_sheets_put_labels_at_their_true_place(self):
+        for label_format, page_size in (
+            ("a4_3x8", (210, 297)),
+            ("letter_3x10", (215.9, 279.4)),
+        ):
+            fmt = label_layout.FORMATS[label_format]
+            with self.subTest(label_format=label_format):
+                # 7 serials x 4 copies = 28 labels: one full page and a bit.
+                pdf = self._pdf(self.lots, label_format, copies=4)
+                sizes = self._page_sizes_mm(pdf)
+                expected_pages = -(-28 // fmt.per_page)
+                self.assertEqual(len(sizes), expected_pages)
+                for width, height in sizes:
+                    self.assertAlmostEqual(width, page_size[0], delta=0.5)
+                    self.assertAlmostEqual(height, page_size[1], delta=0.5)
+                # Labels 1 and 2 of a row are one column pitch apart, labels 1
+                # and 4 one row pitch apart: the sheet is not shrunk.
+                boxes = self._word_boxes(pdf)
+                first = boxes[self.names[0]]  # labels 1-4 (4 copies)
+                second = boxes[self.names[1]]  # labels 5-8
+                self.assertEqual(len(first), 4)
+                centre = [(box[0] + box[2]) / 2 for box in first]
+                self.assertAlmostEqual(centre[1] - centre[0], fmt.pitch_x, delta=0.6)
+                self.assertAlmostEqual(centre[2] - centre[1], fmt.pitch_x, delta=0.6)
+                self.assertAlmostEqual(first[3][1] - first[0][1], fmt.pitch_y, delta=0.6)
+                self.assertAlmostEqual(second[0][1] - first[3][1], 0, delta=0.6)
+                self.assertAlmostEqual(
+                    centre[0], fmt.left + fmt.label_width / 2, delta=0.8
+                )
+
+    def test_barcodes_scan_back_to_the_serial(self):
+        lots = self.lots[:2] | self.long_lot | self.odd_lot | self.unicode_lot
+        expected = sorted(lots.mapped("name"))
+        for barcode_type in ("code128", "qr", "datamatrix"):
+            with self.subTest(barcode_type=barcode_type):
+                pdf = self._pdf(lots, "a4_3x8", barcode_type=barcode_type)
+                pages = self._decode(pdf)
+                self.assertEqual(len(pages), 1)
+                self.assertEqual([found[0] for found in pages[0]], expected)
+        # The smallest label with the longest serial still scans.
+        pdf = self._pdf(self.long_lot | self.odd_lot, "50x25")
+        decoded = [found[0] for page in self._decode(pdf) for found in page]
+        self.assertEqual(decoded, [self.long_lot.name, self.odd_lot.name])
+
+    def test_barcodes_are_inline_vectors(self):
+        html = self._html(self.lots[:2], "62x29", barcode_type="datamatrix")
+        self.assertNotIn("/report/barcode", html)
+        self.assertEqual(html.count('src="data:image/svg+xml;base64,'), 2)
+        # Code 128 cannot carry "序": that label gets a QR code instead.
+        items = self.env[
+            "report.stock_serial_tracking.report_serial_label"
+        ]._get_report_values(
+            self.unicode_lot.ids, self._options("a4_3x8", barcode_type="code128")
+        )["pages"][0]
+        self.assertEqual(items[0][2]["symbology"], "qr")
+        # A 32-character serial fits a Code 128 on a 100 mm label, not with
+        # printable bars on a 50 mm one: that label gets a QR code.
+        report = self.env["report.stock_serial_tracking.report_serial_label"]
+        for label_format, symbology in (("100x50", "code128"), ("50x25", "qr")):
+            values = report._get_report_values(
+                self.long_lot.ids, self._options(label_format)
+            )
+            self.assertEqual(values["pages"][0][0][2]["symbology"], symbology)
+
+    def test_fields_shown_follow_the_options(self):
+        html = self._html(self.lots[:1], "100x50", fields=["serial"])
+        self.assertIn(self.names[0], html)
+        self.assertNotIn("Serial Widget", html)
+        self.assertNotIn("Serial Labs", html)
+        html = self._html(self.lots[:1], "100x50", fields=["product", "company"])
+        self.assertIn("Serial Widget", html)
+        self.assertIn("Serial Labs", html)
+
+    def test_print_menu_uses_company_layout(self):
+        report = self.env.ref(PDF_REPORT)
+        self.assertEqual(report.binding_model_id.model, "stock.lot")
+        self.assertEqual(report.binding_type, "report")
+        self.company.serial_label_format = "62x29"
+        self.assertEqual(
+            report.get_paperformat(),
+            self.env.ref("stock_serial_tracking.paperformat_serial_label_62x29"),
+        )
+        pdf, _type = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            PDF_REPORT, self.lots[:2].ids
+        )
+        sizes = self._page_sizes_mm(pdf)
+        self.assertEqual(len(sizes), 2)
+        self.assertAlmostEqual(sizes[0][0], 62, delta=0.5)
+        self.assertAlmostEqual(sizes[0][1], 29, delta=0.5)
+
+    # ------------------------------------------------------------ ZPL
+    def test_zpl_escapes_the_serial(self):
+        lots = self.odd_lot | self.lots[:2]
+        data = self._options("62x29", barcode_type="qr", copies=3)
+        text, report_type = self.env["ir.actions.report"]._render_qweb_text(
+            ZPL_REPORT, lots.ids, data=data
+        )
+        self.assertEqual(report_type, "text")
+        zpl = text.decode()
+        self.assertEqual(zpl.count("^XA"), 3, "one label block per serial")
+        self.assertEqual(zpl.count("^XZ"), 3)
+        self.assertEqual(zpl.count("^PQ3"), 3)
+        self.assertIn("^PW496", zpl)  # 62 mm at 8 dots/mm
+        self.assertIn("SN_5EXA_7EJA#1", zpl)
+        self.assertNotIn("SN^XA", zpl)
+        self.assertNotIn("~JA", zpl)
+        self.assertNotIn("&amp;", zpl)
+
+    # ------------------------------------------------------------ wizard
+    def test_wizard_prints_and_remembers_layout(self):
+        wizard_form = Form(
+            self.env["stock.serial.label.wizard"].with_context(
+                active_model="stock.lot", active_ids=self.lots[:3].ids
+            )
+        )
+        wizard_form.label_format = "100x50"
+        wizard_form.barcode_type = "datamatrix"
+        wizard_form.show_company = True
+        wizard_form.show_received_date = True
+        wizard_form.show_default_code = False
+        wizard_form.copies = 2
+        self.assertEqual(wizard_form.label_count, 6)
+        wizard = wizard_form.save()
+        action = wizard.action_print()
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertEqual(
+            action["report_name"], "stock_serial_tracking.report_serial_label"
+        )
+        self.assertEqual(action["context"]["serial_label_format"], "100x50")
+        self.assertEqual(action["data"]["serial_lot_ids"], self.lots[:3].ids)
+        self.assertEqual(
+            action["data"]["serial_label_options"],
+            {
+                "label_format": "100x50",
+                "barcode_type": "datamatrix",
+                "fields": ["product", "serial", "company", "received_date"],
+                "copies": 2,
+            },
+        )
+        self.assertEqual(self.company.serial_label_format, "100x50")
+        self.assertEqual(self.company.serial_label_barcode_type, "datamatrix")
+        self.assertFalse(self.company.serial_label_show_default_code)
+        self.assertEqual(self.company.serial_label_copies, 2)
+        again = Form(self.env["stock.serial.label.wizard"])
+        self.assertEqual(again.label_format, "100x50")
+        self.assertEqual(again.barcode_type, "datamatrix")
+        self.assertTrue(again.show_received_date)
+        self.assertEqual(again.copies, 2)
+
+    def test_wizard_zpl_and_bad_input(self):
+        wizard = self.env["stock.serial.label.wizard"].create(
+            {"lot_ids": [Command.set(self.lots[:2].ids)], "output": "zpl",
+             "label_format": "50x25"}
+        )  # fmt: skip
+        action = wizard.action_print()
+        self.assertEqual(action["report_type"], "qweb-text")
+        wizard.label_format = "a4_3x8"
+        with self.assertRaisesRegex(UserError, "single labels"):
+            wizard.action_print()
+        with self.assertRaisesRegex(ValidationError, "between 1 and 100"):
+            wizard.copies = 0
+        empty = self.env["stock.serial.label.wizard"].create({"label_format": "50x25"})
+        with self.assertRaisesRegex(UserError, "no serial number"):
+            empty.action_print()
+
+    def test_stock_user_can_print(self):
+        user = self.env["res.users"].create(
+            {
+                "name": "Label Printer",
+                "login": "label_printer",
+                "groups_id": [Command.set([self.env.ref("stock.group_stock_user").id])],
+            }
+        )
+        wizard = (
+            self.env["stock.serial.label.wizard"]
+            .with_user(user)
+            .with_context(active_model="stock.lot", active_ids=self.lots[:1].ids)
+            .create({"label_format": "50x25", "copies": 3})
+        )
+        wizard.action_print()
+        self.assertEqual(self.company.serial_label_copies, 3)
+
+    # ------------------------------------------------------------ documents
+    def test_document_buttons_open_the_wizard_on_their_serials(self):
+        picking = self._receive(["SN-DOC-1", "SN-DOC-2"])
+        action = picking.serial_action_print_labels()
+        self.assertEqual(action["res_model"], "stock.serial.label.wizard")
+        wizard = (
+            self.env["stock.serial.label.wizard"].with_context(action["context"]).create({})
+        )
+        self.assertEqual(
+            sorted(wizard.lot_ids.mapped("name")), ["SN-DOC-1", "SN-DOC-2"]
+        )
+
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.product.id, "product_qty": 2,
+                         "price_unit": 1.0}
+                    )
+                ],
+            }
+        )  # fmt: skip
+        with self.assertRaisesRegex(UserError, "no serial numbers"):
+            order.serial_action_print_labels()
+        self.lots[:2].write({"purchase_line_id": order.order_line.id})
+        action = order.serial_action_print_labels()
+        self.assertEqual(
+            action["context"]["default_lot_ids"], [Command.set(self.lots[:2].ids)]
+        )
+
+        production = self.env["mrp.production"].create(
+            {"product_id": self.product.id, "product_qty": 1}
+        )
+        production.lot_producing_id = self.lots[2]
+        action = production.serial_action_print_labels()
+        self.assertEqual(
+            action["context"]["default_lot_ids"], [Command.set(self.lots[2].ids)]
+        )
+
+    # ------------------------------------------------------------ scan to open
+    def test_open_by_code(self):
+        lot = self.lots[0]
+        action = self.env["stock.lot"].serial_action_open_by_code(f"  {lot.name}\r")
+        self.assertEqual(action["res_model"], "stock.lot")
+        self.assertEqual(action["res_id"], lot.id)
+        action = self.env["stock.lot"].serial_action_open_by_code(lot.name.lower())
+        self.assertEqual(action["res_id"], lot.id)
+        self.assertFalse(self.env["stock.lot"].serial_action_open_by_code("NOPE-404"))
+        self.assertFalse(self.env["stock.lot"].serial_action_open_by_code("SN-L-00_1"))
+        self.assertFalse(self.env["stock.lot"].serial_action_open_by_code("SN-L-%"))
+        self.assertFalse(self.env["stock.lot"].serial_action_open_by_code(""))

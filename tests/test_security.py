@@ -1,0 +1,62 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import SerialCase
+
+
+@tagged("post_install", "-at_install")
+class TestSerialSecurity(SerialCase):
+    def test_groups_follow_inventory_groups(self):
+        user = new_test_user(self.env, "serial_stock_user", groups="stock.group_stock_user")
+        self.assertTrue(user.has_group("stock_serial_tracking.group_serial_user"))
+        self.assertFalse(user.has_group("stock_serial_tracking.group_serial_manager"))
+        manager = new_test_user(
+            self.env, "serial_stock_mgr", groups="stock.group_stock_manager"
+        )
+        self.assertTrue(manager.has_group("stock_serial_tracking.group_serial_manager"))
+
+    def test_portal_sees_nothing(self):
+        self._receive(["SEC-1"])
+        portal = new_test_user(self.env, "serial_portal", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            self.env["stock.lot"].with_user(portal).search([]).read(["name"])
+        with self.assertRaises(AccessError):
+            self.env["stock.serial.history"].with_user(portal).search([])
+        with self.assertRaises(AccessError):
+            self.env["stock.serial.entry"].with_user(portal).create(
+                {"product_id": self.product.id}
+            )
+
+    def test_history_is_read_only(self):
+        self._receive(["SEC-2"])
+        user = new_test_user(self.env, "serial_ro", groups="stock.group_stock_manager")
+        history = self._lots(["SEC-2"]).serial_history_ids.with_user(user)
+        self.assertTrue(history)
+        with self.assertRaises(AccessError):
+            history.write({"quantity": 5})
+        with self.assertRaises(AccessError):
+            history.unlink()
+
+    def test_history_per_company(self):
+        self._receive(["SEC-3"])
+        company_b = self.env["res.company"].create({"name": "Serial Co Other"})
+        user_b = new_test_user(
+            self.env,
+            "serial_b",
+            groups="stock.group_stock_user",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        lot = self._lots(["SEC-3"])
+        rows = self.env["stock.serial.history"].with_user(user_b).search(
+            [("lot_id", "=", lot.id)]
+        )
+        self.assertFalse(rows)
+        self.assertTrue(self.env["stock.serial.history"].search([("lot_id", "=", lot.id)]))
+
+    def test_settings_belong_to_managers(self):
+        user = new_test_user(self.env, "serial_plain", groups="stock.group_stock_user")
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(user).create(
+                {"serial_unique_scope": "company"}
+            )

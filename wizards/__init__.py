@@ -1,0 +1,3 @@
+from . import stock_serial_entry
+from . import stock_serial_reject
+from . import stock_serial_label_wizard

@@ -1,0 +1,706 @@
+import base64
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import parsing, ranges
+from ..lib.errors import SerialInputError
+from ..models.stock_lot import GONE_STATUSES, SERIAL_STATUSES
+
+SUMMARY_LIMIT = 200
+
+
+class StockSerialEntry(models.TransientModel):
+    _name = "stock.serial.entry"
+    _description = "Serial Number Entry"
+
+    target = fields.Selection(
+        [
+            ("move", "Stock Move"),
+            ("purchase_line", "Purchase Order Line"),
+            ("initial", "Initial Stock"),
+            ("inventory", "Inventory Adjustment"),
+        ],
+        required=True,
+        default="move",
+    )
+    mode = fields.Selection(
+        [("add", "Add Serials"), ("remove", "Pick Serials")],
+        required=True,
+        default="add",
+    )
+    move_id = fields.Many2one("stock.move", readonly=True)
+    purchase_line_id = fields.Many2one("purchase.order.line", readonly=True)
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        domain="[('tracking', '=', 'serial')]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    location_id = fields.Many2one(
+        "stock.location",
+        string="Location",
+        domain="[('usage', '=', 'internal')]",
+        help="Where the serials are (picking) or arrive (adding stock).",
+    )
+    input_method = fields.Selection(
+        [
+            ("paste", "Paste"),
+            ("upload", "Upload File"),
+            ("range", "Range"),
+            ("auto", "Auto-number"),
+        ],
+        default="paste",
+        required=True,
+    )
+    serial_text = fields.Text(
+        string="Serial Numbers",
+        help="Paste serial numbers separated by new lines, tabs or semicolons "
+        "(or commas when on a single line), e.g. a spreadsheet column.",
+    )
+    upload_file = fields.Binary(string="File", attachment=False)
+    upload_filename = fields.Char()
+    range_prefix = fields.Char(string="Prefix")
+    range_start = fields.Integer(string="First Number", default=1)
+    range_count = fields.Integer(string="Count")
+    range_end = fields.Integer(string="Last Number")
+    range_padding = fields.Integer(string="Digits", default=4)
+    range_suffix = fields.Char(string="Suffix")
+    auto_count = fields.Integer(string="How Many")
+    serial_names = fields.Text(
+        help="Technical: the accepted serial numbers, one per line."
+    )
+    required_count = fields.Integer(readonly=True)
+    count_is_maximum = fields.Boolean(
+        readonly=True,
+        help="Technical: fewer serials than required may be applied.",
+    )
+    entered_count = fields.Integer(compute="_compute_entered_count")
+    counter_text = fields.Char(compute="_compute_entered_count")
+    summary = fields.Text(compute="_compute_summary")
+    show_all = fields.Boolean(string="Show All")
+    report = fields.Text(readonly=True, help="What the last addition removed or refused.")
+    remove_name = fields.Char(string="Remove")
+    lot_ids = fields.Many2many("stock.lot", string="Serials")
+    lot_search = fields.Char(string="Search")
+
+    # ------------------------------------------------------------------
+    # Opening
+    # ------------------------------------------------------------------
+    def _serial_action(self, context):
+        """The wizard's window action; its context is all the wizard needs."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Serial Numbers"),
+            "res_model": "stock.serial.entry",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": context,
+        }
+
+    @api.model
+    def _serial_action_for_initial_stock(self, product):
+        return self._serial_action(
+            {
+                "default_target": "initial",
+                "default_mode": "add",
+                "default_product_id": product.id,
+            }
+        )
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if values.get("move_id"):
+            values.update(self._serial_defaults_for_move(values["move_id"]))
+        if values.get("purchase_line_id"):
+            line = self.env["purchase.order.line"].browse(values["purchase_line_id"])
+            values.update(
+                product_id=line.product_id.id,
+                company_id=line.company_id.id,
+                mode="add",
+                target="purchase_line",
+                count_is_maximum=True,
+                required_count=int(
+                    line.product_uom._compute_quantity(
+                        line.product_qty, line.product_id.uom_id
+                    )
+                ),
+                serial_names="\n".join(line.serial_lot_ids.mapped("name")),
+            )
+        if values.get("target") == "initial" and values.get("product_id"):
+            values.setdefault("location_id", self._serial_default_location().id)
+        if values.get("target") in ("initial", "inventory"):
+            values.setdefault("location_id", self._serial_default_location().id)
+        return values
+
+    def _serial_default_location(self):
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        return warehouse.lot_stock_id
+
+    @api.model
+    def _serial_defaults_for_move(self, move_id):
+        move = self.env["stock.move"].browse(move_id)
+        if move.product_id.tracking != "serial":
+            raise UserError(
+                _(
+                    "%(product)s is not tracked by serial number.",
+                    product=move.product_id.display_name,
+                )
+            )
+        if move.state in ("done", "cancel"):
+            raise UserError(_("This move is already done or cancelled."))
+        required = move.product_uom._compute_quantity(
+            move.product_uom_qty, move.product_id.uom_id
+        )
+        mode = "remove" if move.location_id.usage in ("internal", "transit") else "add"
+        values = {
+            "target": "move",
+            "mode": mode,
+            "product_id": move.product_id.id,
+            "company_id": move.company_id.id,
+            "location_id": move.location_id.id
+            if mode == "remove"
+            else move.location_dest_id.id,
+            "required_count": int(round(required)),
+        }
+        lines = move.move_line_ids
+        if mode == "add":
+            values["serial_names"] = "\n".join(
+                name for name in (lines.mapped("lot_id.name") + lines.mapped("lot_name")) if name
+            )
+            if move.product_id.serial_auto_generate and not lines:
+                values["input_method"] = "auto"
+                values["auto_count"] = values["required_count"]
+        else:
+            values["lot_ids"] = [(6, 0, lines.lot_id.ids)]
+        return values
+
+    # ------------------------------------------------------------------
+    # Counters and summary
+    # ------------------------------------------------------------------
+    def _names(self):
+        return [name for name in (self.serial_names or "").split("\n") if name]
+
+    @api.depends("serial_names", "lot_ids", "mode", "required_count")
+    def _compute_entered_count(self):
+        for wizard in self:
+            entered = (
+                len(wizard.lot_ids) if wizard.mode == "remove" else len(wizard._names())
+            )
+            wizard.entered_count = entered
+            if wizard.required_count or wizard.target in ("move", "purchase_line"):
+                wizard.counter_text = f"{entered} / {wizard.required_count}"
+            else:
+                wizard.counter_text = str(entered)
+
+    @api.depends("serial_names", "show_all")
+    def _compute_summary(self):
+        for wizard in self:
+            names = wizard._names()
+            if wizard.show_all:
+                wizard.summary = "\n".join(names)
+                continue
+            groups = ranges.format_groups(ranges.collapse(names))
+            hidden = len(groups) - SUMMARY_LIMIT
+            lines = groups[:SUMMARY_LIMIT]
+            if hidden > 0:
+                lines.append(_("… and %(count)s more groups", count=hidden))
+            wizard.summary = "\n".join(lines)
+
+    # ------------------------------------------------------------------
+    # Add mode
+    # ------------------------------------------------------------------
+    def _serial_read_input(self):
+        """Names from the chosen input method, as typed (not yet checked)."""
+        self.ensure_one()
+        try:
+            if self.input_method == "paste":
+                return parsing.split_pasted(self.serial_text or "")
+            if self.input_method == "upload":
+                if not self.upload_file:
+                    raise UserError(_("Choose a file to upload."))
+                data = base64.b64decode(self.upload_file)
+                return parsing.read_serial_file(self.upload_filename or "", data)
+            if self.input_method == "range":
+                return ranges.expand_range(
+                    prefix=self.range_prefix or "",
+                    start=self.range_start,
+                    count=self.range_count or None,
+                    end=self.range_end or None,
+                    padding=self.range_padding,
+                    suffix=self.range_suffix or "",
+                )
+        except SerialInputError as exc:
+            raise UserError(exc.message) from exc
+        if self.input_method == "auto":
+            count = self.auto_count or max(
+                self.required_count - len(self._names()), 0
+            )
+            if count <= 0:
+                raise UserError(_("Say how many serial numbers to generate."))
+            if not self.product_id.serial_format:
+                raise UserError(
+                    _(
+                        "Product %(product)s has no serial format.",
+                        product=self.product_id.display_name,
+                    )
+                )
+            return self.product_id._serial_next_names(count)
+        return []
+
+    def _serial_check_names(self, names):
+        """Return {name: reason} for names that cannot be added here."""
+        self.ensure_one()
+        Lot = self.env["stock.lot"]
+        invalid = Lot._serial_invalid_names(self.company_id, names)
+        valid = [name for name in names if name not in invalid]
+        if valid:
+            invalid.update(self._serial_check_database(valid))
+        return invalid
+
+    def _serial_check_database(self, names):
+        """Reasons why existing serials with these names cannot be used."""
+        self.env["stock.lot"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT l.id, l.name, l.product_id, l.serial_status, l.purchase_line_id,
+                   EXISTS(SELECT 1 FROM stock_quant q
+                            JOIN stock_location ql ON ql.id = q.location_id
+                           WHERE q.lot_id = l.id AND q.quantity > 0
+                             AND ql.usage IN ('internal', 'transit'))
+              FROM stock_lot l
+             WHERE l.name = ANY(%s) AND (l.company_id = %s OR l.company_id IS NULL)
+            """,
+            [list(names), self.company_id.id],
+        )
+        rows = self.env.cr.fetchall()
+        statuses = dict(SERIAL_STATUSES)
+        scope_company = self.company_id.serial_unique_scope == "company"
+        is_return = bool(self.move_id.origin_returned_move_id)
+        reasons = {}
+        products = self.env["product.product"].browse(
+            {row[2] for row in rows}
+        )
+        product_names = {product.id: product.display_name for product in products}
+        for _lot_id, name, product_id, status, po_line_id, on_hand in rows:
+            if product_id != self.product_id.id:
+                if scope_company:
+                    reasons[name] = _(
+                        "is already used by product %(product)s",
+                        product=product_names[product_id],
+                    )
+                continue
+            if self.target == "purchase_line":
+                if status != "planned" or on_hand:
+                    reasons[name] = _(
+                        "already exists (%(status)s)", status=statuses.get(status, "")
+                    )
+                elif po_line_id and po_line_id != self.purchase_line_id.id:
+                    reasons[name] = _("is already assigned to another purchase line")
+                continue
+            if on_hand:
+                reasons[name] = _("is already in stock")
+            elif status in GONE_STATUSES and not is_return:
+                reasons[name] = _(
+                    "has left the company (%(status)s) and can only come back "
+                    "through a return",
+                    status=statuses[status],
+                )
+        return reasons
+
+    def action_add(self):
+        """Add the names of the chosen input to the list; report what was
+        removed as duplicate or refused as invalid."""
+        self.ensure_one()
+        self._serial_check_add_mode()
+        names = self._serial_read_input()
+        if not names:
+            raise UserError(_("There is no serial number to add."))
+        self._serial_add_names(names)
+        return self._serial_reopen()
+
+    def _serial_add_names(self, names):
+        unique, duplicates = parsing.dedupe(names)
+        current = self._names()
+        known = set(current)
+        already = [name for name in unique if name in known]
+        fresh = [name for name in unique if name not in known]
+        invalid = self._serial_check_names(fresh)
+        accepted = [name for name in fresh if name not in invalid]
+        report = []
+        if duplicates:
+            report.append(
+                _(
+                    "%(count)s duplicates removed from the input: %(names)s",
+                    count=len(duplicates),
+                    names=", ".join(duplicates[:50]),
+                )
+            )
+        if already:
+            report.append(
+                _(
+                    "%(count)s already in the list: %(names)s",
+                    count=len(already),
+                    names=", ".join(already[:50]),
+                )
+            )
+        if invalid:
+            report.append(
+                _("%(count)s refused:", count=len(invalid))
+                + "\n"
+                + "\n".join(
+                    f"- {name or '(empty)'}: {reason}"
+                    for name, reason in list(invalid.items())[:200]
+                )
+            )
+        self.write(
+            {
+                "serial_names": "\n".join(current + accepted),
+                "report": "\n".join(report),
+                "serial_text": False,
+                "upload_file": False,
+                "upload_filename": False,
+            }
+        )
+        return accepted, invalid
+
+    def _serial_check_add_mode(self):
+        if self.mode != "add":
+            raise UserError(_("Serials are picked from stock here, not typed."))
+
+    def action_clear(self):
+        self.ensure_one()
+        self.write({"serial_names": False, "lot_ids": [(5, 0, 0)], "report": False})
+        return self._serial_reopen()
+
+    def action_remove_one(self):
+        self.ensure_one()
+        name = (self.remove_name or "").strip()
+        names = self._names()
+        if name not in names:
+            raise UserError(_("%(name)s is not in the list.", name=name))
+        names.remove(name)
+        self.write({"serial_names": "\n".join(names), "remove_name": False})
+        return self._serial_reopen()
+
+    def action_toggle_show_all(self):
+        self.ensure_one()
+        self.show_all = not self.show_all
+        return self._serial_reopen()
+
+    def _serial_reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Serial Numbers"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": self.env.context,
+        }
+
+    # ------------------------------------------------------------------
+    # Remove mode
+    # ------------------------------------------------------------------
+    def _serial_on_hand_domain(self):
+        self.ensure_one()
+        domain = [
+            ("product_id", "=", self.product_id.id),
+            (
+                "quant_ids",
+                "any",
+                [
+                    ("location_id", "child_of", self.location_id.id),
+                    ("quantity", ">", 0),
+                ],
+            ),
+        ]
+        if self.lot_search:
+            domain.append(("name", "ilike", self.lot_search.strip()))
+        return domain
+
+    def action_select_all(self):
+        self.ensure_one()
+        lots = self.env["stock.lot"].search(self._serial_on_hand_domain())
+        self.lot_ids = [(4, lot_id) for lot_id in lots.ids]
+        return self._serial_reopen()
+
+    def action_auto_select(self):
+        """Select serials up to the required count, oldest received first."""
+        self.ensure_one()
+        missing = self.required_count - len(self.lot_ids)
+        if missing > 0:
+            domain = self._serial_on_hand_domain() + [("id", "not in", self.lot_ids.ids)]
+            lots = self.env["stock.lot"].search(domain)
+            oldest = lots.sorted(
+                key=lambda lot: (lot.received_date or fields.Datetime.now(), lot.id)
+            )[:missing]
+            self.lot_ids = [(4, lot_id) for lot_id in oldest.ids]
+        return self._serial_reopen()
+
+    def action_search(self):
+        return self._serial_reopen()
+
+    # ------------------------------------------------------------------
+    # Apply
+    # ------------------------------------------------------------------
+    def action_apply(self):
+        """Check the serials and write them on the document.
+
+        Pending input (pasted text, file, range) is added first; the call is
+        refused, writing nothing, unless every serial is valid and their
+        number matches the required quantity.
+        """
+        self.ensure_one()
+        if self.mode == "add" and (
+            self.serial_text
+            or (self.input_method == "upload" and self.upload_file)
+            or (self.input_method == "range" and (self.range_count or self.range_end))
+        ):
+            names = self._serial_read_input()
+            unique, duplicates = parsing.dedupe(names)
+            if duplicates:
+                raise ValidationError(
+                    _(
+                        "These serial numbers are entered more than once: %(names)s",
+                        names=", ".join(duplicates[:100]),
+                    )
+                )
+            _accepted, invalid = self._serial_add_names(unique)
+            if invalid:
+                raise ValidationError(self.report)
+        self._serial_check_count()
+        if self.mode == "add":
+            names = self._names()
+            invalid = self._serial_check_names(names)
+            if invalid:
+                raise ValidationError(
+                    _("Invalid serial numbers:")
+                    + "\n"
+                    + "\n".join(
+                        f"- {name}: {reason}"
+                        for name, reason in list(invalid.items())[:200]
+                    )
+                )
+        method = getattr(self, f"_serial_apply_{self.target}")
+        result = method()
+        return result or {"type": "ir.actions.act_window_close"}
+
+    def _serial_check_count(self):
+        entered, required = self.entered_count, self.required_count
+        if self.target == "move" or (self.target == "initial" and required):
+            ok = entered <= required if self.count_is_maximum else entered == required
+        elif self.target == "purchase_line":
+            ok = entered <= required
+        else:
+            ok = entered > 0
+        if self.target == "initial" and entered == 0:
+            ok = False
+        if not ok:
+            if self.target == "purchase_line":
+                raise ValidationError(
+                    _(
+                        "%(entered)s serial numbers for a line of %(required)s units: "
+                        "enter at most %(required)s.",
+                        entered=entered,
+                        required=required,
+                    )
+                )
+            raise ValidationError(
+                _(
+                    "%(entered)s serial numbers entered, %(required)s required.",
+                    entered=entered,
+                    required=required,
+                )
+            )
+
+    def _serial_lots_for_names(self, names, create):
+        """Existing lots of the product by name; create the missing ones."""
+        Lot = self.env["stock.lot"]
+        existing = Lot.search(
+            [
+                ("product_id", "=", self.product_id.id),
+                ("company_id", "in", [self.company_id.id, False]),
+                ("name", "in", names),
+            ]
+        )
+        by_name = {lot.name: lot for lot in existing}
+        if create:
+            missing = [name for name in names if name not in by_name]
+            if missing:
+                new_lots = Lot.create(
+                    [
+                        {
+                            "name": name,
+                            "product_id": self.product_id.id,
+                            "company_id": self.company_id.id,
+                        }
+                        for name in missing
+                    ]
+                )
+                by_name.update({lot.name: lot for lot in new_lots})
+        return by_name
+
+    def _serial_apply_move(self):
+        move = self.move_id
+        if move.state in ("done", "cancel"):
+            raise UserError(_("This move is already done or cancelled."))
+        base = {
+            "move_id": move.id,
+            "picking_id": move.picking_id.id,
+            "product_id": move.product_id.id,
+            "product_uom_id": move.product_id.uom_id.id,
+            "company_id": move.company_id.id,
+            "location_dest_id": move.location_dest_id.id,
+            "quantity": 1,
+            "picked": True,
+        }
+        vals_list = []
+        if self.mode == "add":
+            names = self._names()
+            keep_names = move.picking_type_id.use_create_lots and not move.production_id
+            lots = self._serial_lots_for_names(names, create=not keep_names)
+            for name in names:
+                vals = dict(base, location_id=move.location_id.id)
+                if name in lots:
+                    vals["lot_id"] = lots[name].id
+                else:
+                    vals["lot_name"] = name
+                vals_list.append(vals)
+        else:
+            lots = self.lot_ids
+            self._serial_check_lots_here(lots)
+            quants = self.env["stock.quant"].search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("location_id", "child_of", self.location_id.id),
+                    ("quantity", ">", 0),
+                ]
+            )
+            quant_by_lot = {quant.lot_id.id: quant for quant in quants}
+            for lot in lots:
+                quant = quant_by_lot[lot.id]
+                vals_list.append(
+                    dict(
+                        base,
+                        lot_id=lot.id,
+                        location_id=quant.location_id.id,
+                        package_id=quant.package_id.id,
+                        owner_id=quant.owner_id.id,
+                    )
+                )
+        move.move_line_ids.filtered(lambda ml: ml.state != "done").unlink()
+        self.env["stock.move.line"].create(vals_list)
+        move.picked = True
+        return True
+
+    def _serial_check_lots_here(self, lots):
+        wrong = lots.filtered_domain(
+            [
+                "!",
+                (
+                    "quant_ids",
+                    "any",
+                    [
+                        ("location_id", "child_of", self.location_id.id),
+                        ("quantity", ">", 0),
+                    ],
+                ),
+            ]
+        )
+        if wrong:
+            raise ValidationError(
+                _(
+                    "These serial numbers are not in %(location)s: %(names)s",
+                    location=self.location_id.display_name,
+                    names=", ".join(wrong.mapped("name")),
+                )
+            )
+
+    def _serial_apply_purchase_line(self):
+        line = self.purchase_line_id
+        return line._serial_assign_names(self._names())
+
+    def _serial_apply_initial(self):
+        """Name units already in stock without serial (C10)."""
+        names = self._names()
+        location = self.location_id
+        untracked = self.env["stock.quant"].search(
+            [
+                ("product_id", "=", self.product_id.id),
+                ("location_id", "=", location.id),
+                ("lot_id", "=", False),
+                ("quantity", ">", 0),
+            ]
+        )
+        available = sum(untracked.mapped("quantity"))
+        if len(names) > available:
+            raise ValidationError(
+                _(
+                    "%(location)s has %(available)s units without serial of "
+                    "%(product)s; %(entered)s serial numbers were entered.",
+                    location=location.display_name,
+                    available=int(available),
+                    product=self.product_id.display_name,
+                    entered=len(names),
+                )
+            )
+        lots = self._serial_lots_for_names(names, create=True)
+        Quant = self.env["stock.quant"].with_context(inventory_mode=True)
+        remaining = len(names)
+        for quant in untracked:
+            take = min(quant.quantity, remaining)
+            quant.inventory_quantity = quant.quantity - take
+            remaining -= take
+            if not remaining:
+                break
+        quants = Quant.create(
+            [
+                {
+                    "product_id": self.product_id.id,
+                    "location_id": location.id,
+                    "lot_id": lots[name].id,
+                    "inventory_quantity": 1,
+                }
+                for name in names
+            ]
+        )
+        (untracked.filtered("inventory_quantity_set") | quants).action_apply_inventory()
+        return True
+
+    def _serial_apply_inventory(self):
+        """Inventory adjustment in (add) or out (remove) with serials."""
+        Quant = self.env["stock.quant"].with_context(inventory_mode=True)
+        if self.mode == "add":
+            names = self._names()
+            lots = self._serial_lots_for_names(names, create=True)
+            quants = Quant.create(
+                [
+                    {
+                        "product_id": self.product_id.id,
+                        "location_id": self.location_id.id,
+                        "lot_id": lots[name].id,
+                        "inventory_quantity": 1,
+                    }
+                    for name in names
+                ]
+            )
+        else:
+            self._serial_check_lots_here(self.lot_ids)
+            quants = self.env["stock.quant"].search(
+                [
+                    ("lot_id", "in", self.lot_ids.ids),
+                    ("location_id", "child_of", self.location_id.id),
+                    ("quantity", ">", 0),
+                ]
+            )
+            quants.with_context(inventory_mode=True).write({"inventory_quantity": 0})
+        quants.action_apply_inventory()
+        return True
