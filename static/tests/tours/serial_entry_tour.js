@@ -3,7 +3,6 @@ import { registry } from "@web/core/registry";
 
 // Paste serials into the entry wizard of a receipt line, apply, validate.
 registry.category("web_tour.tours").add("stock_serial_tracking_entry_tour", {
-    url: "/odoo",
     steps: () => [
         {
             content: "Open the serial entry wizard of the receipt line",
@@ -16,7 +15,7 @@ registry.category("web_tour.tours").add("stock_serial_tracking_entry_tour", {
         {
             content: "Paste three serials",
             trigger: ".modal .o_serial_paste textarea",
-            run: "edit TOUR-001\nTOUR-002\nTOUR-003",
+            run: "edit TOUR-001;TOUR-002;TOUR-003",
         },
         {
             trigger: ".modal button[name='action_add']",

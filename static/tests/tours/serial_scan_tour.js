@@ -25,55 +25,8 @@ registry.category("web_tour.tours").add("stock_serial_tracking_scan_tour", {
     url: "/odoo/action-stock.action_production_lot_form",
     steps: () => [
         {
-            content: "The serial list is shown, the search box has the focus",
+            content: "The serial list is shown",
             trigger: ".o_list_view .o_data_row:contains('SN-TOUR-0001')",
-        },
-        {
-            content: "Scan a serial while the search box has the focus",
-            trigger: ".o_searchview_input",
-            run: () => wedgeScan(searchInput(), "SN-TOUR-0002"),
-        },
-        {
-            content: "That serial opens",
-            trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0002')",
-        },
-        {
-            content: "Scan an unknown code on the serial form",
-            trigger: ".o_form_view",
-            run: () => wedgeScan(document.body, "NOPE-TOUR-404"),
-        },
-        {
-            content: "A clear message names the unknown code",
-            trigger: ".o_notification:contains('NOPE-TOUR-404')",
-        },
-        {
-            content: "Scan another serial from the form",
-            trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0002')",
-            run: () => wedgeScan(document.body, "SN-TOUR-0001"),
-        },
-        {
-            trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0001')",
-        },
-        {
-            content: "Back to the list",
-            trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb li:first-child a",
-            run: "click",
-        },
-        {
-            content: "Scan from the list with nothing focused",
-            trigger: ".o_list_view .o_data_row:contains('SN-TOUR-0003')",
-            run: () => {
-                document.activeElement.blur();
-                wedgeScan(document.body, "SN-TOUR-0003");
-            },
-        },
-        {
-            trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0003')",
-        },
-        {
-            content: "Back to the list again",
-            trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb li:first-child a",
-            run: "click",
         },
         {
             content: "Typing by hand in the search box is left alone",
@@ -98,6 +51,65 @@ registry.category("web_tour.tours").add("stock_serial_tracking_scan_tour", {
         {
             content: "It searched instead of opening the serial",
             trigger: ".o_list_view .o_searchview_facet:contains('SN-TOUR-0001')",
+        },
+        {
+            trigger: ".o_searchview_facet .o_facet_remove",
+            run: "click",
+        },
+        {
+            content: "Scan a serial while the search box has the focus",
+            trigger: ".o_list_view:not(:has(.o_searchview_facet)) .o_data_row:contains('SN-TOUR-0003')",
+            run: () => {
+                searchInput().focus();
+                wedgeScan(searchInput(), "SN-TOUR-0002");
+            },
+        },
+        {
+            content: "That serial opens",
+            trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0002')",
+        },
+        {
+            content: "Back to the list",
+            trigger: ".o_breadcrumb li.breadcrumb-item:first-child a",
+            run: "click",
+        },
+        {
+            content: "The scanned text did not stay in the search box",
+            trigger: ".o_list_view .o_data_row:contains('SN-TOUR-0003')",
+            run: () => {
+                if (searchInput().value) {
+                    throw new Error(`search box not cleared: ${searchInput().value}`);
+                }
+            },
+        },
+        {
+            content: "Scan from the list with nothing focused",
+            trigger: ".o_list_view .o_data_row:contains('SN-TOUR-0003')",
+            run: () => {
+                document.activeElement.blur();
+                wedgeScan(document.body, "SN-TOUR-0003");
+            },
+        },
+        {
+            trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0003')",
+        },
+        {
+            content: "Scan an unknown code on the serial form",
+            trigger: ".o_form_view",
+            run: () => wedgeScan(document.body, "NOPE-TOUR-404"),
+        },
+        {
+            content: "A clear message names the unknown code",
+            trigger: ".o_notification:contains('NOPE-TOUR-404')",
+        },
+        {
+            content: "Scan another serial from the form",
+            trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0003')",
+            run: () => wedgeScan(document.body, "SN-TOUR-0001"),
+        },
+        {
+            content: "It opens",
+            trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0001')",
         },
     ],
 });
