@@ -27,9 +27,7 @@ def post_init_hook(env):
         """
     )
     env["stock.lot"]._serial_recompute_all()
-    env.cr.execute(
-        "SELECT COUNT(*) FROM stock_lot WHERE serial_status IS NOT NULL"
-    )
+    env.cr.execute("SELECT COUNT(*) FROM stock_lot WHERE serial_status IS NOT NULL")
     count = env.cr.fetchone()[0]
     _logger.info(
         "stock_serial_tracking: statuses of %s serials computed in %.1fs",

@@ -193,11 +193,7 @@ def _dm_codewords(value):
     index = 0
     while index < len(data):
         byte = data[index]
-        if (
-            48 <= byte <= 57
-            and index + 1 < len(data)
-            and 48 <= data[index + 1] <= 57
-        ):
+        if 48 <= byte <= 57 and index + 1 < len(data) and 48 <= data[index + 1] <= 57:
             codewords.append(130 + (byte - 48) * 10 + data[index + 1] - 48)
             index += 2
             continue
@@ -238,20 +234,44 @@ def _dm_place(nrow, ncol):
 
     corners = {
         1: lambda: (
-            (nrow - 1, 0), (nrow - 1, 1), (nrow - 1, 2), (0, ncol - 2),
-            (0, ncol - 1), (1, ncol - 1), (2, ncol - 1), (3, ncol - 1),
+            (nrow - 1, 0),
+            (nrow - 1, 1),
+            (nrow - 1, 2),
+            (0, ncol - 2),
+            (0, ncol - 1),
+            (1, ncol - 1),
+            (2, ncol - 1),
+            (3, ncol - 1),
         ),
         2: lambda: (
-            (nrow - 3, 0), (nrow - 2, 0), (nrow - 1, 0), (0, ncol - 4),
-            (0, ncol - 3), (0, ncol - 2), (0, ncol - 1), (1, ncol - 1),
+            (nrow - 3, 0),
+            (nrow - 2, 0),
+            (nrow - 1, 0),
+            (0, ncol - 4),
+            (0, ncol - 3),
+            (0, ncol - 2),
+            (0, ncol - 1),
+            (1, ncol - 1),
         ),
         3: lambda: (
-            (nrow - 3, 0), (nrow - 2, 0), (nrow - 1, 0), (0, ncol - 2),
-            (0, ncol - 1), (1, ncol - 1), (2, ncol - 1), (3, ncol - 1),
+            (nrow - 3, 0),
+            (nrow - 2, 0),
+            (nrow - 1, 0),
+            (0, ncol - 2),
+            (0, ncol - 1),
+            (1, ncol - 1),
+            (2, ncol - 1),
+            (3, ncol - 1),
         ),
         4: lambda: (
-            (nrow - 1, 0), (nrow - 1, ncol - 1), (0, ncol - 3), (0, ncol - 2),
-            (0, ncol - 1), (1, ncol - 3), (1, ncol - 2), (1, ncol - 1),
+            (nrow - 1, 0),
+            (nrow - 1, ncol - 1),
+            (0, ncol - 3),
+            (0, ncol - 2),
+            (0, ncol - 1),
+            (1, ncol - 3),
+            (1, ncol - 2),
+            (1, ncol - 1),
         ),
     }
     chr_ = 0
@@ -302,11 +322,10 @@ def datamatrix_matrix(value):
     if not value:
         raise ValueError("Data Matrix of an empty value")
     codewords = _dm_codewords(value)
-    for size, n_data, n_ecc, region, blocks in _DM_SYMBOLS:
-        if len(codewords) <= n_data:
-            break
-    else:
+    fitting = [entry for entry in _DM_SYMBOLS if len(codewords) <= entry[1]]
+    if not fitting:
         raise ValueError(f"Too long for a Data Matrix: {value!r}")
+    size, n_data, n_ecc, region, blocks = fitting[0]
     data = list(codewords)
     if len(data) < n_data:
         data.append(129)

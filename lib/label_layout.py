@@ -55,19 +55,39 @@ FORMATS = {
     for fmt in (
         LabelFormat("50x25", 50, 25, 50, 25, small_pt=6, serial_pt=8.5),
         LabelFormat("62x29", 62, 29, 62, 29, small_pt=6.5, serial_pt=9.5),
-        LabelFormat(
-            "100x50", 100, 50, 100, 50, small_pt=10, serial_pt=14, padding=3
-        ),
+        LabelFormat("100x50", 100, 50, 100, 50, small_pt=10, serial_pt=14, padding=3),
         # 24 labels 70 x 37 mm, edge to edge (Avery 3474 / Herma 4453 type).
         LabelFormat(
-            "a4_3x8", 210, 297, 70, 37, cols=3, rows=8, top=0.5,
-            pitch_x=70, pitch_y=37, small_pt=7, serial_pt=10, padding=3,
+            "a4_3x8",
+            210,
+            297,
+            70,
+            37,
+            cols=3,
+            rows=8,
+            top=0.5,
+            pitch_x=70,
+            pitch_y=37,
+            small_pt=7,
+            serial_pt=10,
+            padding=3,
         ),
         # 30 labels 2 5/8 x 1 inch (Avery 5160 type).
         LabelFormat(
-            "letter_3x10", 215.9, 279.4, 66.675, 25.4, cols=3, rows=10,
-            left=4.7625, top=12.7, pitch_x=69.85, pitch_y=25.4,
-            small_pt=6, serial_pt=8.5, padding=1.5,
+            "letter_3x10",
+            215.9,
+            279.4,
+            66.675,
+            25.4,
+            cols=3,
+            rows=10,
+            left=4.7625,
+            top=12.7,
+            pitch_x=69.85,
+            pitch_y=25.4,
+            small_pt=6,
+            serial_pt=8.5,
+            padding=1.5,
         ),
     )
 }
@@ -76,10 +96,10 @@ SINGLE_FORMATS = tuple(code for code, fmt in FORMATS.items() if not fmt.is_sheet
 
 FIELDS = ("product", "default_code", "serial", "company", "received_date")
 
-# A text line is 1.2 em high; average glyph advance of the sans fonts used for
-# the serial (DejaVu Sans / Arial, bold) is about 0.62 em.
+# A text line is 1.2 em high. Bold digits and capitals of DejaVu Sans, the
+# widest of the fonts the labels ask for, advance about 0.7 em.
 _LINE = 1.2
-_GLYPH = 0.62
+_GLYPH = 0.72
 _MIN_SERIAL_PT = 4.5
 
 
@@ -127,8 +147,12 @@ def label_geometry(fmt, is_2d, fields):
     bars = inner_h - head - serial - foot - gaps
     geometry["head"] = (pad, pad, inner_w, head)
     geometry["barcode"] = (pad, pad + head + (0.4 if head else 0), inner_w, bars)
-    geometry["serial"] = (pad, pad + inner_h - foot - serial - (0.4 if foot else 0),
-                          inner_w, serial)
+    geometry["serial"] = (
+        pad,
+        pad + inner_h - foot - serial - (0.4 if foot else 0),
+        inner_w,
+        serial,
+    )
     geometry["foot"] = (pad, pad + inner_h - foot, inner_w, foot)
     return geometry
 
@@ -139,7 +163,7 @@ def paginate(items, fmt):
     pages = []
     for start in range(0, len(items), per_page):
         page = []
-        for index, item in enumerate(items[start:start + per_page]):
+        for index, item in enumerate(items[start : start + per_page]):
             row, col = divmod(index, fmt.cols)
             left = fmt.left + col * fmt.pitch_x
             top = fmt.top + row * fmt.pitch_y

@@ -6,6 +6,7 @@ import subprocess
 import tempfile
 
 from odoo import api, models
+
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
 from ..lib import label_layout

@@ -48,7 +48,10 @@ class ProductProduct(models.Model):
         self.ensure_one()
         if not self.serial_format:
             raise UserError(
-                _("Product %(product)s has no serial format.", product=self.display_name)
+                _(
+                    "Product %(product)s has no serial format.",
+                    product=self.display_name,
+                )
             )
         try:
             return numbering.parse_template(self.serial_format)
@@ -81,8 +84,11 @@ class ProductProduct(models.Model):
                 self.product_tmpl_id, company, period, template.start
             )
         elif self.product_tmpl_id._origin:
-            row_id, value = None, counter._serial_peek(
-                self.product_tmpl_id._origin, company, period, template.start
+            row_id, value = (
+                None,
+                counter._serial_peek(
+                    self.product_tmpl_id._origin, company, period, template.start
+                ),
             )
         else:
             row_id, value = None, template.start

@@ -26,7 +26,6 @@ class ProductTemplate(models.Model):
         "numbering format as soon as the quantity is known.",
     )
     serial_format = fields.Char(
-        string="Serial Format",
         help="Numbering template, e.g. SN-[[YEAR]][[MONTH]]-[[INCNUM,MONTHLY,4,1]].\n"
         "[[INCNUM,RESET,DIGITS,START]]: counter (RESET is NONE, DAILY, MONTHLY or "
         "YEARLY); [[DATE]], [[YEAR]], [[YY]], [[MONTH]], [[DAY]]: today; "

@@ -51,7 +51,6 @@ class ResCompany(models.Model):
             ("a4_3x8", "A4 sheet, 3 x 8 labels (70 x 37 mm)"),
             ("letter_3x10", "Letter sheet, 3 x 10 labels (2 5/8 x 1 in)"),
         ],
-        string="Serial Label Format",
         default="a4_3x8",
         required=True,
     )

@@ -98,7 +98,6 @@ class StockLot(models.Model):
 
     serial_status = fields.Selection(
         SERIAL_STATUSES,
-        string="Serial Status",
         readonly=True,
         index=True,
         copy=False,
@@ -126,10 +125,10 @@ class StockLot(models.Model):
         "this company; a unique constraint on it and the name enforces that.",
     )
     supplier_id = fields.Many2one(
-        "res.partner", string="Supplier", index="btree_not_null", readonly=True
+        "res.partner", index="btree_not_null", readonly=True
     )
     customer_id = fields.Many2one(
-        "res.partner", string="Customer", index="btree_not_null", readonly=True
+        "res.partner", index="btree_not_null", readonly=True
     )
     purchase_line_id = fields.Many2one(
         "purchase.order.line",
@@ -295,7 +294,9 @@ class StockLot(models.Model):
     def _serial_check_rename(self):
         """Serials already received on a purchase line keep their name."""
         locked = self.filtered(
-            lambda lot: lot.purchase_line_id and lot.serial_status not in (False, "planned")
+            lambda lot: (
+                lot.purchase_line_id and lot.serial_status not in (False, "planned")
+            )
         )
         if locked:
             raise UserError(
@@ -444,15 +445,18 @@ class StockLot(models.Model):
         )
         quant_by_lot = {quant.lot_id: quant for quant in quants}
         not_in_stock = self.filtered(
-            lambda lot: lot not in quant_by_lot
-            or quant_by_lot[lot].location_id.serial_is_reject
+            lambda lot: (
+                lot not in quant_by_lot
+                or quant_by_lot[lot].location_id.serial_is_reject
+            )
         )
         if not_in_stock:
+            statuses = dict(SERIAL_STATUSES)
             raise UserError(
                 _(
                     "Only serials in stock can be rejected: %(lines)s",
                     lines=", ".join(
-                        f"{lot.name} ({dict(SERIAL_STATUSES).get(lot.serial_status, '')})"
+                        f"{lot.name} ({statuses.get(lot.serial_status, '')})"
                         for lot in not_in_stock
                     ),
                 )
@@ -556,6 +560,7 @@ class StockLot(models.Model):
             return False
         lots = self.search([("name", "=", code)], limit=80)
         if not lots:
+            # =ilike is a LIKE pattern: scanned % and _ must match themselves.
             pattern = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             lots = self.search([("name", "=ilike", pattern)], limit=80)
         if not lots:

@@ -3,7 +3,6 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
 
-
 class StockMove(models.Model):
     _inherit = "stock.move"
 
@@ -12,9 +11,11 @@ class StockMove(models.Model):
     # ------------------------------------------------------------------
     def _action_done(self, cancel_backorder=False):
         serial_moves = self.filtered(
-            lambda m: m.product_id.tracking == "serial"
-            and m.state not in ("done", "cancel")
-            and (m.picked or m.is_inventory)
+            lambda m: (
+                m.product_id.tracking == "serial"
+                and m.state not in ("done", "cancel")
+                and (m.picked or m.is_inventory)
+            )
         )
         if serial_moves:
             serial_moves._serial_check_before_done()
@@ -28,9 +29,13 @@ class StockMove(models.Model):
 
     def _serial_lines_to_do(self):
         return self.move_line_ids.filtered(
-            lambda ml: (ml.picked or ml.move_id.is_inventory)
-            and float_compare(ml.quantity, 0, precision_rounding=ml.product_uom_id.rounding)
-            > 0
+            lambda ml: (
+                (ml.picked or ml.move_id.is_inventory)
+                and float_compare(
+                    ml.quantity, 0, precision_rounding=ml.product_uom_id.rounding
+                )
+                > 0
+            )
         )
 
     def _serial_check_before_done(self):
@@ -62,15 +67,19 @@ class StockMove(models.Model):
                 )
                 continue
             not_one = move_lines.filtered(
-                lambda ml: (ml.lot_id or ml.lot_name)
-                and float_compare(ml.quantity_product_uom, 1, precision_digits=6) != 0
+                lambda ml: (
+                    (ml.lot_id or ml.lot_name)
+                    and float_compare(ml.quantity_product_uom, 1, precision_digits=6)
+                    != 0
+                )
             )
             if not_one:
                 errors.append(
                     _(
                         "A serial number stands for exactly one unit: %(names)s",
                         names=", ".join(
-                            f"{ml.lot_id.name or ml.lot_name} ({ml.quantity_product_uom:g})"
+                            f"{ml.lot_id.name or ml.lot_name} "
+                            f"({ml.quantity_product_uom:g})"
                             for ml in not_one
                         ),
                     )

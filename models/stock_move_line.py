@@ -85,8 +85,10 @@ class StockMoveLine(models.Model):
     def _serial_check_reuse(self):
         """A serial that left for good comes back only through a return."""
         incoming = self.filtered(
-            lambda ml: ml.location_id.usage not in STOCK_USAGES
-            and ml.location_dest_id.usage in STOCK_USAGES
+            lambda ml: (
+                ml.location_id.usage not in STOCK_USAGES
+                and ml.location_dest_id.usage in STOCK_USAGES
+            )
         )
         statuses = dict(SERIAL_STATUSES)
         refused, in_stock = [], []

@@ -37,7 +37,8 @@ class StockSerialCounter(models.Model):
                    (product_tmpl_id, company_id, period_key, next_value,
                     create_uid, write_uid, create_date, write_date)
             VALUES (%(tmpl)s, %(company)s, %(period)s, %(start)s,
-                    %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC')
+                    %(uid)s, %(uid)s,
+                    now() at time zone 'UTC', now() at time zone 'UTC')
             ON CONFLICT (product_tmpl_id, company_id, period_key)
             DO UPDATE SET write_date = now() at time zone 'UTC'
             RETURNING id, next_value

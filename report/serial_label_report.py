@@ -150,14 +150,14 @@ def label_css(options):
         ".ssl-line {overflow:hidden;white-space:nowrap;text-overflow:ellipsis;}",
         ".ssl-serial {font-weight:bold;overflow:hidden;word-wrap:break-word;"
         "word-break:break-all;}",
-        ".ssl-1d .ssl-barcode {%s}" % _box(*one["barcode"]),
-        ".ssl-1d .ssl-head {%s}" % _box(*one["head"]),
-        ".ssl-1d .ssl-serial {%s text-align:center;}" % _box(*one["serial"][:3]),
-        ".ssl-1d .ssl-foot {%s}" % _box(*one["foot"]),
+        f".ssl-1d .ssl-barcode {{{_box(*one['barcode'])}}}",
+        f".ssl-1d .ssl-head {{{_box(*one['head'])}}}",
+        f".ssl-1d .ssl-serial {{{_box(*one['serial'][:3])} text-align:center;}}",
+        f".ssl-1d .ssl-foot {{{_box(*one['foot'])}}}",
         ".ssl-1d .ssl-foot .ssl-date {position:static;display:inline;float:right;"
         "margin-left:1mm;}",
-        ".ssl-2d .ssl-barcode {%s}" % _box(*two["barcode"]),
-        ".ssl-2d .ssl-column {%s overflow:hidden;}" % _box(*two["column"]),
+        f".ssl-2d .ssl-barcode {{{_box(*two['barcode'])}}}",
+        f".ssl-2d .ssl-column {{{_box(*two['column'])} overflow:hidden;}}",
         ".ssl-2d .ssl-column div {position:static;}",
         ".ssl-2d .ssl-product {white-space:normal;max-height:2.4em;}",
     ]
@@ -187,8 +187,9 @@ class ReportSerialLabel(models.AbstractModel):
             texts["default_code"] = product.default_code
         if "serial" in wanted:
             texts["serial"] = lot.name
-        if "company" in wanted and lot.company_id:
-            texts["company"] = lot.company_id.name
+        if "company" in wanted:
+            # Lots shared between companies have none: print the current one.
+            texts["company"] = (lot.company_id or self.env.company).name
         if "received_date" in wanted and lot.received_date:
             local = fields.Datetime.context_timestamp(lot, lot.received_date)
             texts["received_date"] = format_date(self.env, local.date())
@@ -198,14 +199,12 @@ class ReportSerialLabel(models.AbstractModel):
     def _serial_label_items(self, lots, options):
         fmt = options.format
         items = []
-        two_d_width = label_layout.label_geometry(fmt, True, options.fields)[
-            "column"
-        ][2]
+        two_d_width = label_layout.label_geometry(fmt, True, options.fields)["column"][
+            2
+        ]
         one_d_width = fmt.label_width - 2 * fmt.padding
         for lot in lots:
-            symbology, uri = serial_barcode(
-                options.barcode_type, lot.name, one_d_width
-            )
+            symbology, uri = serial_barcode(options.barcode_type, lot.name, one_d_width)
             is_2d = symbology != "code128"
             texts = self._serial_label_texts(lot, options)
             width = two_d_width if is_2d else one_d_width

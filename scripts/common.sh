@@ -132,9 +132,10 @@ sst_pg_init_vars() {
         fi
         mkdir -p "$SST_RUN"
         # The sst user must be able to reach the data dir; a clone under /root is not.
-        if ! runuser -u "$SST_OS_USER" -- test -x "$SST_RUN"; then
+        if ! (cd / && runuser -u "$SST_OS_USER" -- test -x "$SST_RUN"); then
             SST_PG_DIR=/var/tmp/sst-pg-$(sst_hash "$SST_ROOT")
-            sst_log "$SST_RUN is not reachable by $SST_OS_USER; cluster goes to $SST_PG_DIR"
+            [ -d "$SST_PG_DIR/data" ] \
+                || sst_log "$SST_RUN is not reachable by $SST_OS_USER; cluster in $SST_PG_DIR"
         fi
     fi
     SST_PG_DATA=$SST_PG_DIR/data
@@ -148,7 +149,7 @@ sst_pg_init_vars() {
 
 sst_as_pg_owner() {
     if [ "$(id -u)" = 0 ]; then
-        runuser -u "$SST_OS_USER" -- "$@"
+        (cd / && runuser -u "$SST_OS_USER" -- "$@")
     else
         "$@"
     fi
@@ -268,6 +269,20 @@ sst_drop_stale_builds() {  # $1 template name
     done
 }
 
+# Templates of other Odoo versions / dependency lists are dead weight once a new one
+# exists; one still being copied from is in use and DROP DATABASE refuses it.
+sst_drop_old_templates() {  # $1 template to keep
+    local db
+    for db in $(sst_psql -tAc "SELECT datname FROM pg_database
+                               WHERE datname ~ '^sst_template_[0-9a-f]{10}$'
+                                 AND datname <> '$1'"); do
+        if "$SST_PG_BIN/dropdb" "$db" 2>/dev/null; then
+            rm -rf "${SST_DATA_DIR:?}/filestore/$db" "$SST_DATA_DIR/$db.lock"
+            sst_log "dropped old template $db"
+        fi
+    done
+}
+
 # Build (once per Odoo version and module list) the template database holding
 # SST_BASE_MODULES + depends with demo data. Sets SST_TEMPLATE.
 sst_ensure_template() {
@@ -319,6 +334,7 @@ sst_ensure_template() {
             sst_db_exists "$SST_TEMPLATE" || sst_die "cannot rename $tmp"
         fi
         sst_log "template $SST_TEMPLATE built in $((SECONDS - t0))s"
+        sst_drop_old_templates "$SST_TEMPLATE"
     fi
     flock -u "$lockfd"
     exec {lockfd}>&-

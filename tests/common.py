@@ -74,7 +74,7 @@ class SerialCase(TransactionCase):
     def _entry(self, move, **values):
         action = move.action_open_serial_entry()
         self.assertEqual(action["res_model"], "stock.serial.entry")
-        wizard = self.env["stock.serial.entry"].with_context(action["context"])
+        wizard = self.env["stock.serial.entry"].with_context(**action["context"])
         return wizard.create(values)
 
     def _validate(self, picking):

@@ -25,7 +25,7 @@ class TestSerialEntryWizard(SerialCase):
         action = picking.move_ids.action_open_serial_entry()
         self.assertEqual(action["target"], "new")
         wizard_form = Form(
-            self.env["stock.serial.entry"].with_context(action["context"])
+            self.env["stock.serial.entry"].with_context(**action["context"])
         )
         self.assertEqual(wizard_form.product_id, self.product)
         self.assertEqual(wizard_form.mode, "add")
@@ -69,7 +69,9 @@ class TestSerialEntryWizard(SerialCase):
     def test_apply_refused_when_counts_differ_and_writes_nothing(self):
         picking = self._receipt(3)
         wizard = self._entry(picking.move_ids, serial_text="N-1\nN-2")
-        with self.assertRaisesRegex(ValidationError, "2 serial numbers entered, 3 required"):
+        with self.assertRaisesRegex(
+            ValidationError, "2 serial numbers entered, 3 required"
+        ):
             wizard.action_apply()
         self.assertFalse(picking.move_line_ids.filtered("lot_name"))
 
@@ -115,7 +117,7 @@ class TestSerialEntryWizard(SerialCase):
         import openpyxl
 
         picking = self._receipt(3)
-        csv_data = "Serial,Note\nU-1,a\nU-2,b\nU-3,c\n".encode()
+        csv_data = b"Serial,Note\nU-1,a\nU-2,b\nU-3,c\n"
         wizard = self._entry(
             picking.move_ids,
             input_method="upload",
@@ -175,7 +177,9 @@ class TestSerialEntryWizard(SerialCase):
         self.assertEqual(wizard.mode, "remove")
         wizard.action_select_all()
         self.assertEqual(len(wizard.lot_ids), 4)
-        with self.assertRaisesRegex(ValidationError, "4 serial numbers entered, 2 required"):
+        with self.assertRaisesRegex(
+            ValidationError, "4 serial numbers entered, 2 required"
+        ):
             wizard.action_apply()
         wizard.action_clear()
         wizard.lot_search = "R-3"
@@ -232,13 +236,22 @@ class TestSerialEntryWizard(SerialCase):
         self.assertEqual(product.serial_uninitialized_qty, 3)
         self.assertEqual(product.product_tmpl_id.serial_uninitialized_qty, 3)
         action = product.product_tmpl_id.action_serial_initialize()
-        wizard = self.env["stock.serial.entry"].with_context(action["context"]).create(
-            {"serial_text": "OLD-1\nOLD-2\nOLD-3\nOLD-4", "location_id": self.stock.id}
+        wizard = (
+            self.env["stock.serial.entry"]
+            .with_context(**action["context"])
+            .create(
+                {
+                    "serial_text": "OLD-1\nOLD-2\nOLD-3\nOLD-4",
+                    "location_id": self.stock.id,
+                }
+            )
         )
         with self.assertRaisesRegex(ValidationError, "3 units without serial"):
             wizard.action_apply()
-        wizard = self.env["stock.serial.entry"].with_context(action["context"]).create(
-            {"serial_text": "OLD-1\nOLD-2", "location_id": self.stock.id}
+        wizard = (
+            self.env["stock.serial.entry"]
+            .with_context(**action["context"])
+            .create({"serial_text": "OLD-1\nOLD-2", "location_id": self.stock.id})
         )
         wizard.action_apply()
         product.invalidate_recordset()

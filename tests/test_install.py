@@ -50,7 +50,12 @@ class TestSerialInstall(SerialCase):
         self.assertEqual(len(self.env.cr.fetchall()), 2)
         self.env.cr.execute(
             "SELECT conname FROM pg_constraint WHERE conname IN %s",
-            [("stock_lot_serial_product_name_uniq", "stock_lot_serial_company_name_uniq")],
+            [
+                (
+                    "stock_lot_serial_product_name_uniq",
+                    "stock_lot_serial_company_name_uniq",
+                )
+            ],
         )
         self.assertEqual(len(self.env.cr.fetchall()), 2)
 

@@ -41,7 +41,11 @@ class TestSerialLabels(SerialCase):
         cls.names = [f"SN-L-{index:04d}" for index in range(1, 8)]
         cls.lots = cls.env["stock.lot"].create(
             [
-                {"name": name, "product_id": cls.product.id, "company_id": cls.company.id}
+                {
+                    "name": name,
+                    "product_id": cls.product.id,
+                    "company_id": cls.company.id,
+                }
                 for name in cls.names
             ]
         )
@@ -222,7 +226,9 @@ class TestSerialLabels(SerialCase):
                 centre = [(box[0] + box[2]) / 2 for box in first]
                 self.assertAlmostEqual(centre[1] - centre[0], fmt.pitch_x, delta=0.6)
                 self.assertAlmostEqual(centre[2] - centre[1], fmt.pitch_x, delta=0.6)
-                self.assertAlmostEqual(first[3][1] - first[0][1], fmt.pitch_y, delta=0.6)
+                self.assertAlmostEqual(
+                    first[3][1] - first[0][1], fmt.pitch_y, delta=0.6
+                )
                 self.assertAlmostEqual(second[0][1] - first[3][1], 0, delta=0.6)
                 self.assertAlmostEqual(
                     centre[0], fmt.left + fmt.label_width / 2, delta=0.8
@@ -386,7 +392,9 @@ class TestSerialLabels(SerialCase):
         action = picking.serial_action_print_labels()
         self.assertEqual(action["res_model"], "stock.serial.label.wizard")
         wizard = (
-            self.env["stock.serial.label.wizard"].with_context(action["context"]).create({})
+            self.env["stock.serial.label.wizard"]
+            .with_context(**action["context"])
+            .create({})
         )
         self.assertEqual(
             sorted(wizard.lot_ids.mapped("name")), ["SN-DOC-1", "SN-DOC-2"]

@@ -20,7 +20,9 @@ class TestSerialRules(SerialCase):
 
     def test_format_rules_name_the_serials(self):
         with self.assertRaisesRegex(ValidationError, r"BAD#1.*'#'"):
-            self.env["stock.lot"].create({"name": "BAD#1", "product_id": self.product.id})
+            self.env["stock.lot"].create(
+                {"name": "BAD#1", "product_id": self.product.id}
+            )
         with self.assertRaisesRegex(ValidationError, "is empty"):
             self.env["stock.lot"].create({"name": "   ", "product_id": self.product.id})
         self.company.serial_max_length = 5
@@ -36,7 +38,9 @@ class TestSerialRules(SerialCase):
         self.company.serial_allowed_chars = "0-9"
         with self.assertRaisesRegex(ValidationError, "A1"):
             self.env["stock.lot"].create({"name": "A1", "product_id": self.product.id})
-        lot = self.env["stock.lot"].create({"name": "123", "product_id": self.product.id})
+        lot = self.env["stock.lot"].create(
+            {"name": "123", "product_id": self.product.id}
+        )
         self.assertEqual(lot.name, "123")
         with self.assertRaises(ValidationError):
             self.company.serial_allowed_chars = "Z-A"
@@ -62,7 +66,10 @@ class TestSerialRules(SerialCase):
     def test_unique_company_scope(self):
         self.env["stock.lot"].create({"name": "CO-1", "product_id": self.product.id})
         self.company.serial_unique_scope = "company"
-        with self.assertRaisesRegex(ValidationError, "CO-1"), mute_logger("odoo.sql_db"):
+        with (
+            self.assertRaisesRegex(ValidationError, "CO-1"),
+            mute_logger("odoo.sql_db"),
+        ):
             with self.env.cr.savepoint():
                 self.env["stock.lot"].create(
                     {"name": "CO-1", "product_id": self.product2.id}
@@ -273,7 +280,7 @@ class TestSerialConcurrency(SerialCase):
             with sql_db.db_connect(dbname).cursor() as cr2:
                 try:
                     cr2.execute(self.INSERT, second_values)
-                    cr2.commit()
+                    cr2.commit()  # pylint: disable=invalid-commit
                     outcome["second"] = "committed"
                 except psycopg2.IntegrityError:
                     cr2.rollback()
@@ -287,7 +294,7 @@ class TestSerialConcurrency(SerialCase):
                 worker.join(1)
                 # The second insert waits on our uncommitted row...
                 self.assertTrue(worker.is_alive(), "the second insert must wait")
-                cr1.commit()
+                cr1.commit()  # pylint: disable=invalid-commit
                 # ...and fails once it is committed.
                 worker.join(30)
         finally:
@@ -296,7 +303,7 @@ class TestSerialConcurrency(SerialCase):
                     "DELETE FROM stock_lot WHERE name IN %s",
                     [(first_values[0], second_values[0])],
                 )
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
         return outcome.get("second")
 
     def _committed_products(self):
@@ -328,9 +335,11 @@ class TestSerialConcurrency(SerialCase):
         try:
             with sql_db.db_connect(dbname).cursor() as cr1:
                 cr1.execute(self.INSERT, ["RACE-FREE", first.id, self.company.id, None])
-                cr1.execute(self.INSERT, ["RACE-FREE", second.id, self.company.id, None])
-                cr1.commit()
+                cr1.execute(
+                    self.INSERT, ["RACE-FREE", second.id, self.company.id, None]
+                )
+                cr1.commit()  # pylint: disable=invalid-commit
         finally:
             with sql_db.db_connect(dbname).cursor() as cr:
                 cr.execute("DELETE FROM stock_lot WHERE name = 'RACE-FREE'")
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit

@@ -7,7 +7,9 @@ from .common import SerialCase
 @tagged("post_install", "-at_install")
 class TestSerialSecurity(SerialCase):
     def test_groups_follow_inventory_groups(self):
-        user = new_test_user(self.env, "serial_stock_user", groups="stock.group_stock_user")
+        user = new_test_user(
+            self.env, "serial_stock_user", groups="stock.group_stock_user"
+        )
         self.assertTrue(user.has_group("stock_serial_tracking.group_serial_user"))
         self.assertFalse(user.has_group("stock_serial_tracking.group_serial_manager"))
         manager = new_test_user(
@@ -48,11 +50,15 @@ class TestSerialSecurity(SerialCase):
             company_ids=[(6, 0, company_b.ids)],
         )
         lot = self._lots(["SEC-3"])
-        rows = self.env["stock.serial.history"].with_user(user_b).search(
-            [("lot_id", "=", lot.id)]
+        rows = (
+            self.env["stock.serial.history"]
+            .with_user(user_b)
+            .search([("lot_id", "=", lot.id)])
         )
         self.assertFalse(rows)
-        self.assertTrue(self.env["stock.serial.history"].search([("lot_id", "=", lot.id)]))
+        self.assertTrue(
+            self.env["stock.serial.history"].search([("lot_id", "=", lot.id)])
+        )
 
     def test_settings_belong_to_managers(self):
         user = new_test_user(self.env, "serial_plain", groups="stock.group_stock_user")

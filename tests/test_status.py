@@ -68,7 +68,10 @@ class TestSerialStatus(SerialCase):
         picking.action_assign()
         self.assertEqual(lot.serial_availability, "reserved")
         reserved = self.env["stock.lot"].search(
-            [("serial_availability", "=", "reserved"), ("product_id", "=", self.product.id)]
+            [
+                ("serial_availability", "=", "reserved"),
+                ("product_id", "=", self.product.id),
+            ]
         )
         self.assertEqual(reserved, lot)
         picking.action_cancel()
@@ -80,9 +83,11 @@ class TestSerialStatus(SerialCase):
         self._receive(["ST-040"])
         lot = self._lots(["ST-040"])
         delivery = self._deliver(lot)
-        return_wizard = self.env["stock.return.picking"].with_context(
-            active_id=delivery.id, active_model="stock.picking"
-        ).create({})
+        return_wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({})
+        )
         return_wizard.product_return_moves.quantity = 1
         action = return_wizard.action_create_returns()
         return_picking = self.env["stock.picking"].browse(action["res_id"])
@@ -99,9 +104,11 @@ class TestSerialStatus(SerialCase):
     def test_vendor_return(self):
         receipt = self._receive(["ST-050"])
         lot = self._lots(["ST-050"])
-        return_wizard = self.env["stock.return.picking"].with_context(
-            active_id=receipt.id, active_model="stock.picking"
-        ).create({})
+        return_wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=receipt.id, active_model="stock.picking")
+            .create({})
+        )
         return_wizard.product_return_moves.quantity = 1
         action = return_wizard.action_create_returns()
         return_picking = self.env["stock.picking"].browse(action["res_id"])
@@ -161,7 +168,9 @@ class TestSerialStatus(SerialCase):
         lots = self._lots(["ADJ-1", "ADJ-2"])
         self.assertEqual(set(lots.mapped("serial_status")), {"received"})
         self.assertEqual(lots[0].serial_history_ids.move_type, "adjust_in")
-        self.assertEqual(self.product.with_context(location=self.stock.id).qty_available, 2)
+        self.assertEqual(
+            self.product.with_context(location=self.stock.id).qty_available, 2
+        )
         out = self.env["stock.serial.entry"].create(
             {
                 "target": "inventory",

@@ -36,5 +36,7 @@ class TestSerialEntryTour(HttpCase):
         self.start_tour(url, "stock_serial_tracking_entry_tour", login="admin")
         self.assertEqual(picking.state, "done")
         lots = picking.move_line_ids.lot_id
-        self.assertEqual(sorted(lots.mapped("name")), ["TOUR-001", "TOUR-002", "TOUR-003"])
+        self.assertEqual(
+            sorted(lots.mapped("name")), ["TOUR-001", "TOUR-002", "TOUR-003"]
+        )
         self.assertEqual(set(lots.mapped("serial_status")), {"received"})

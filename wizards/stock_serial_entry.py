@@ -41,7 +41,6 @@ class StockSerialEntry(models.TransientModel):
     )
     location_id = fields.Many2one(
         "stock.location",
-        string="Location",
         domain="[('usage', '=', 'internal')]",
         help="Where the serials are (picking) or arrive (adding stock).",
     )
@@ -80,8 +79,10 @@ class StockSerialEntry(models.TransientModel):
     entered_count = fields.Integer(compute="_compute_entered_count")
     counter_text = fields.Char(compute="_compute_entered_count")
     summary = fields.Text(compute="_compute_summary")
-    show_all = fields.Boolean(string="Show All")
-    report = fields.Text(readonly=True, help="What the last addition removed or refused.")
+    show_all = fields.Boolean()
+    report = fields.Text(
+        readonly=True, help="What the last addition removed or refused."
+    )
     remove_name = fields.Char(string="Remove")
     lot_ids = fields.Many2many("stock.lot", string="Serials")
     lot_search = fields.Char(string="Search")
@@ -172,7 +173,9 @@ class StockSerialEntry(models.TransientModel):
         lines = move.move_line_ids
         if mode == "add":
             values["serial_names"] = "\n".join(
-                name for name in (lines.mapped("lot_id.name") + lines.mapped("lot_name")) if name
+                name
+                for name in (lines.mapped("lot_id.name") + lines.mapped("lot_name"))
+                if name
             )
             if move.product_id.serial_auto_generate and not lines:
                 values["input_method"] = "auto"
@@ -239,9 +242,7 @@ class StockSerialEntry(models.TransientModel):
         except SerialInputError as exc:
             raise UserError(exc.message) from exc
         if self.input_method == "auto":
-            count = self.auto_count or max(
-                self.required_count - len(self._names()), 0
-            )
+            count = self.auto_count or max(self.required_count - len(self._names()), 0)
             if count <= 0:
                 raise UserError(_("Say how many serial numbers to generate."))
             if not self.product_id.serial_format:
@@ -284,9 +285,7 @@ class StockSerialEntry(models.TransientModel):
         scope_company = self.company_id.serial_unique_scope == "company"
         is_return = bool(self.move_id.origin_returned_move_id)
         reasons = {}
-        products = self.env["product.product"].browse(
-            {row[2] for row in rows}
-        )
+        products = self.env["product.product"].browse({row[2] for row in rows})
         product_names = {product.id: product.display_name for product in products}
         for _lot_id, name, product_id, status, po_line_id, on_hand in rows:
             if product_id != self.product_id.id:
@@ -437,7 +436,9 @@ class StockSerialEntry(models.TransientModel):
         self.ensure_one()
         missing = self.required_count - len(self.lot_ids)
         if missing > 0:
-            domain = self._serial_on_hand_domain() + [("id", "not in", self.lot_ids.ids)]
+            domain = self._serial_on_hand_domain() + [
+                ("id", "not in", self.lot_ids.ids)
+            ]
             lots = self.env["stock.lot"].search(domain)
             oldest = lots.sorted(
                 key=lambda lot: (lot.received_date or fields.Datetime.now(), lot.id)

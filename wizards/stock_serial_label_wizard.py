@@ -152,9 +152,7 @@ class StockSerialLabelWizard(models.TransientModel):
             if self.output == "zpl"
             else "stock_serial_tracking.action_report_serial_label"
         )
-        report = self.env.ref(xmlid).with_context(
-            serial_label_format=self.label_format
-        )
+        report = self.env.ref(xmlid).with_context(serial_label_format=self.label_format)
         action = report.report_action(self.lot_ids, data=data, config=False)
         action["close_on_report_download"] = True
         return action
