@@ -98,3 +98,21 @@ class ProductTemplate(models.Model):
         self.ensure_one()
         variants = self.product_variant_ids.filtered("serial_uninitialized_qty")
         return (variants or self.product_variant_ids)[:1].action_serial_initialize()
+
+    # --- after-sales (issue 7) ---
+    serial_warranty_months = fields.Integer(
+        string="Warranty (months)",
+        help="Warranty of each serial, counted from the date it was shipped to the "
+        "customer. 0: no warranty.",
+    )
+
+    @api.constrains("serial_warranty_months")
+    def _check_serial_warranty_months(self):
+        negative = self.filtered(lambda template: template.serial_warranty_months < 0)
+        if negative:
+            raise ValidationError(
+                _(
+                    "A warranty cannot be negative: %(products)s",
+                    products=", ".join(negative.mapped("display_name")),
+                )
+            )

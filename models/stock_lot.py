@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -39,7 +41,16 @@ RECOMPUTE_SQL = f"""
            shipped_date = COALESCE(agg.shipped_date, lot.shipped_date),
            production_id = COALESCE(agg.production_id, lot.production_id),
            consumed_production_id = COALESCE(
-               agg.consumed_production_id, lot.consumed_production_id)
+               agg.consumed_production_id, lot.consumed_production_id),
+           -- after-sales (issue 7): same result as _compute_warranty_end_date
+           -- (PostgreSQL month arithmetic clamps to the month end, like
+           -- relativedelta: Jan 31 + 1 month = Feb 28/29).
+           warranty_end_date = CASE
+               WHEN pt.serial_warranty_months > 0
+                    AND COALESCE(agg.shipped_date, lot.shipped_date) IS NOT NULL
+               THEN (COALESCE(agg.shipped_date, lot.shipped_date)
+                     + make_interval(months => pt.serial_warranty_months))::date
+           END
       FROM stock_lot l2
       JOIN product_product pp ON pp.id = l2.product_id
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -422,6 +433,7 @@ class StockLot(models.Model):
                 "shipped_date",
                 "production_id",
                 "consumed_production_id",
+                "warranty_end_date",  # after-sales (issue 7), set by RECOMPUTE_SQL
             ]
         )
 
@@ -580,3 +592,57 @@ class StockLot(models.Model):
                 view_mode="list,form",
             )
         return action
+
+    # --- after-sales (issue 7) ---
+    warranty_end_date = fields.Date(
+        compute="_compute_warranty_end_date",
+        store=True,
+        readonly=True,
+        copy=False,
+        help="Last day of the warranty: the shipped date plus the product's "
+        "warranty months. Set again when the serial is shipped again.",
+    )
+    serial_under_warranty = fields.Boolean(
+        string="Under Warranty",
+        compute="_compute_serial_under_warranty",
+        search="_search_serial_under_warranty",
+    )
+
+    @api.depends("shipped_date", "product_id.product_tmpl_id.serial_warranty_months")
+    def _compute_warranty_end_date(self):
+        # Kept in step with RECOMPUTE_SQL, which writes the same value when the
+        # shipped date changes there (the ORM does not see that write).
+        for lot in self:
+            months = lot.product_id.product_tmpl_id.serial_warranty_months
+            if lot.shipped_date and months > 0:
+                lot.warranty_end_date = fields.Date.to_date(
+                    lot.shipped_date
+                ) + relativedelta(months=months)
+            else:
+                lot.warranty_end_date = False
+
+    @api.depends("warranty_end_date")
+    @api.depends_context("tz")
+    def _compute_serial_under_warranty(self):
+        today = fields.Date.context_today(self)
+        for lot in self:
+            lot.serial_under_warranty = bool(
+                lot.warranty_end_date and lot.warranty_end_date >= today
+            )
+
+    def _search_serial_under_warranty(self, operator, value):
+        if operator in ("in", "not in"):
+            values = {bool(v) for v in value}
+            if len(values) != 1:
+                return [(1, "=", 1)] if operator == "in" else [(0, "=", 1)]
+            operator, value = ("=" if operator == "in" else "!="), values.pop()
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on warranty: %s", operator))
+        today = fields.Date.context_today(self)
+        if (operator == "=") == bool(value):
+            return [("warranty_end_date", ">=", today)]
+        return [
+            "|",
+            ("warranty_end_date", "=", False),
+            ("warranty_end_date", "<", today),
+        ]

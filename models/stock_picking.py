@@ -1,6 +1,6 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import models
+from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
@@ -20,3 +20,43 @@ class StockPicking(models.Model):
             none_done_picking_ids, separate_pickings
         )
         return lines.filtered(lambda ml: not ml._serial_lot_optional())
+
+    # --- after-sales (issue 7) ---
+    serial_is_customer_return = fields.Boolean(
+        compute="_compute_serial_is_customer_return",
+        help="Technical: goods come back from a customer location.",
+    )
+    serial_return_override_reason = fields.Text(
+        string="Accept Serials Anyway",
+        copy=False,
+        groups="stock_serial_tracking.group_serial_manager",
+        help="Serial managers only. A customer return brings back only serials "
+        "shipped to that customer; give a reason here to accept the others on "
+        "this return. The reason and your name are logged on each such serial.",
+    )
+    serial_return_override_user_id = fields.Many2one(
+        "res.users",
+        string="Override By",
+        readonly=True,
+        copy=False,
+        groups="stock_serial_tracking.group_serial_manager",
+    )
+
+    @api.depends("location_id.usage", "move_ids.location_id.usage")
+    def _compute_serial_is_customer_return(self):
+        for picking in self:
+            picking.serial_is_customer_return = picking.location_id.usage == (
+                "customer"
+            ) or "customer" in picking.move_ids.location_id.mapped("usage")
+
+    def write(self, vals):
+        if "serial_return_override_reason" in vals:
+            # Field access (manager group) is checked by the ORM on this write;
+            # remember who gave the reason.
+            reason = (vals["serial_return_override_reason"] or "").strip()
+            vals = dict(
+                vals,
+                serial_return_override_reason=reason or False,
+                serial_return_override_user_id=reason and self.env.uid,
+            )
+        return super().write(vals)

@@ -68,3 +68,11 @@ class TestSerialInstall(SerialCase):
             return
         self.assertEqual(router.tracking, "serial")
         self.assertTrue(router.serial_auto_generate)
+        lots = self.env["stock.lot"].search([("name", "=like", "R500-DEMO-%")])
+        statuses = sorted(lots.mapped("serial_status"))
+        self.assertEqual(statuses, ["received"] * 3 + ["shipped"] * 2)
+        shipped = lots.filtered(lambda lot: lot.serial_status == "shipped")
+        self.assertEqual(shipped.customer_id, self.env.ref("base.res_partner_2"))
+        self.assertEqual(
+            set(lots.mapped("supplier_id")), {self.env.ref("base.res_partner_1")}
+        )
