@@ -1,3 +1,5 @@
+from collections import Counter, defaultdict
+
 from odoo import _, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
@@ -50,8 +52,11 @@ class StockMove(models.Model):
 
     def _serial_check_quantities(self, lines):
         errors = []
+        lines_by_move = defaultdict(list)
+        for ml in lines:
+            lines_by_move[ml.move_id.id].append(ml.id)
         for move in self:
-            move_lines = lines.filtered(lambda ml, move=move: ml.move_id == move)
+            move_lines = lines.browse(lines_by_move[move.id])
             quantity = move.product_uom._compute_quantity(
                 move.quantity, move.product_id.uom_id, round=False
             )
@@ -84,8 +89,8 @@ class StockMove(models.Model):
                         ),
                     )
                 )
-            names = [ml.lot_id.name or ml.lot_name for ml in move_lines]
-            repeated = sorted({n for n in names if n and names.count(n) > 1})
+            counts = Counter(ml.lot_id.name or ml.lot_name for ml in move_lines)
+            repeated = sorted(name for name, n in counts.items() if name and n > 1)
             if repeated:
                 errors.append(
                     _(
