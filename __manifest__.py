@@ -30,7 +30,13 @@
         "views/stock_picking_views.xml",
         "views/purchase_order_views.xml",
         "views/mrp_production_views.xml",
+        "views/stock_lot_genealogy_views.xml",
+        "wizards/stock_serial_trace_views.xml",
+        "wizards/mrp_batch_produce_views.xml",
         "views/stock_serial_menus.xml",
+        "views/stock_lot_warranty_views.xml",
+        "views/stock_picking_return_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/stock_serial_demo.xml",

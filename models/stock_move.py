@@ -27,6 +27,7 @@ class StockMove(models.Model):
         )
         if lots:
             lots._serial_recompute_status()
+        moves._serial_link_purchase_lots()  # purchase helper (issue 3)
         return moves
 
     def _serial_lines_to_do(self):
@@ -46,6 +47,7 @@ class StockMove(models.Model):
         errors = []
         errors += self._serial_check_quantities(lines)
         errors += lines._serial_check_reuse()
+        errors += lines._serial_check_return_customer()  # after-sales (issue 7)
         errors += lines._serial_check_source()
         if errors:
             raise UserError("\n".join(errors))
@@ -111,3 +113,148 @@ class StockMove(models.Model):
         return self.env["stock.serial.entry"]._serial_action(
             {"default_move_id": self.id}
         )
+
+    # --- auto-fill from the numbering format (C5, issue 7) ---
+    def _action_assign(self, force_qty=False):
+        result = super()._action_assign(force_qty=force_qty)
+        self._serial_fill_from_purchase()  # purchase helper (issue 3)
+        self._serial_autofill_from_template()  # after-sales helper (issue 7)
+        return result
+
+    def _serial_autofill_from_template(self):
+        """Receipts of products that auto-number their serials get the next
+        names of the product's format on their lines without a serial, one per
+        unit, as soon as the lines exist. Lines that already carry a serial
+        (typed, or pre-assigned on the purchase order) are left alone, and so
+        are as many lines as the purchase line still has pre-assigned serials
+        to bring in. The user may replace the names with the entry wizard."""
+        moves = self.filtered(
+            lambda m: (
+                m.state not in ("draft", "done", "cancel")
+                and not m.picked
+                and m.location_id.usage == "supplier"
+                and m.product_id.tracking == "serial"
+                and m.product_id.serial_auto_generate
+            )
+        )
+        if not moves:
+            return
+        reserved = moves._serial_preassigned_pending()
+        lines_by_key = defaultdict(lambda: self.env["stock.move.line"])
+        for move in moves:
+            empty = move.move_line_ids.filtered(
+                lambda ml: (
+                    not ml.lot_id
+                    and not ml.lot_name
+                    and not ml.picked
+                    and float_compare(ml.quantity_product_uom, 1, precision_digits=6)
+                    == 0
+                )
+            )
+            skip = min(reserved.get(move.purchase_line_id.id, 0), len(empty))
+            if skip:
+                reserved[move.purchase_line_id.id] -= skip
+            lines_by_key[(move.product_id, move.company_id)] |= empty[skip:]
+        for (product, company), lines in lines_by_key.items():
+            if not lines:
+                continue
+            names = product.with_company(company)._serial_next_names(len(lines))
+            for line, name in zip(lines, names, strict=True):
+                line.lot_name = name
+
+    def _serial_preassigned_pending(self):
+        """{purchase line id: serials pre-assigned on it (still planned) that
+        none of its receipt lines carries yet}."""
+        purchase_lines = self.purchase_line_id
+        if not purchase_lines or "serial_lot_ids" not in purchase_lines._fields:
+            return {}
+        pending = {}
+        for purchase_line in purchase_lines:
+            move_lines = purchase_line.move_ids.move_line_ids
+            used_ids = set(move_lines.lot_id.ids)
+            used_names = set(move_lines.mapped("lot_name"))
+            pending[purchase_line.id] = len(
+                purchase_line.serial_lot_ids.filtered(
+                    lambda lot, used_ids=used_ids, used_names=used_names: (
+                        lot.serial_status == "planned"
+                        and lot.id not in used_ids
+                        and lot.name not in used_names
+                    )
+                )
+            )
+        return pending
+
+    # --- serials pre-assigned on purchase lines (C7, issue 3) ---
+    def _serial_purchase_receipts(self):
+        """Moves bringing in the units of a purchase line of a serial product."""
+        return self.filtered(
+            lambda m: (
+                m.purchase_line_id
+                and m.product_id.tracking == "serial"
+                and m.location_id.usage == "supplier"
+                and not m.origin_returned_move_id
+            )
+        )
+
+    def _serial_fill_from_purchase(self):
+        """Put the serials pre-assigned on the purchase lines on the receipt
+        lines that have no serial yet, one per unit. Serials already on another
+        open move line are skipped, so a backorder gets the remaining ones."""
+        moves = self._serial_purchase_receipts().filtered(
+            lambda m: m.state not in ("draft", "done", "cancel") and not m.picked
+        )
+        if not moves:
+            return
+        lots = self.env["stock.lot"].search(
+            [
+                ("purchase_line_id", "in", moves.purchase_line_id.ids),
+                ("serial_status", "=", "planned"),
+            ],
+            order="id",
+        )
+        if not lots:
+            return
+        busy = (
+            self.env["stock.move.line"]
+            .search(
+                [("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))]
+            )
+            .lot_id
+        )
+        free = defaultdict(list)
+        for lot in lots - busy:
+            free[lot.purchase_line_id.id].append(lot)
+        for move in moves:
+            todo = free[move.purchase_line_id.id]
+            if not todo:
+                continue
+            empty = move.move_line_ids.filtered(
+                lambda ml: (
+                    not ml.lot_id
+                    and not ml.lot_name
+                    and float_compare(ml.quantity_product_uom, 1, precision_digits=6)
+                    == 0
+                )
+            )
+            taken = 0
+            for move_line, lot in zip(empty, todo, strict=False):
+                move_line.write({"lot_id": lot.id, "lot_name": lot.name})
+                taken += 1
+            del todo[:taken]
+
+    def _serial_link_purchase_lots(self):
+        """After a receipt: serials received on a purchase line are linked to
+        it, and lines that expect nothing more drop their leftover planned
+        serials."""
+        receipts = self._serial_purchase_receipts().filtered(
+            lambda m: m.state == "done"
+        )
+        if not receipts:
+            return
+        for move in receipts:
+            lots = move.move_line_ids.lot_id.filtered(
+                lambda lot: not lot.purchase_line_id
+            )
+            if lots:
+                lots.write({"purchase_line_id": move.purchase_line_id.id})
+        receipts.purchase_line_id._serial_drop_unreceivable()

@@ -180,3 +180,106 @@ class StockMoveLine(models.Model):
                 + "\n".join(f"- {line}" for line in wrong)
             ]
         return []
+
+    # --- after-sales (issue 7) ---
+    def _serial_check_return_customer(self):
+        """A customer return may only bring back serials shipped to that
+        customer or its commercial entity. A serial manager may accept others
+        by giving a reason on the return; each accepted serial logs it."""
+        returning = self.filtered(
+            lambda ml: ml.product_id.tracking == "serial"
+            and (ml.lot_id or ml.lot_name)
+            and ml.location_id.usage == "customer"
+            and ml.location_dest_id.usage != "customer"
+        )
+        if not returning:
+            return []
+        lots = returning._serial_lots_by_line()
+        refused = defaultdict(list)
+        for ml in returning:
+            lot = lots.get(ml)
+            partner = ml.picking_id.partner_id or ml.move_id.partner_id
+            commercial = partner.commercial_partner_id
+            customer = lot.customer_id if lot else self.env["res.partner"]
+            if commercial and customer.commercial_partner_id == commercial:
+                continue
+            refused[(ml.picking_id, partner)].append((ml, lot))
+        errors = []
+        for (picking, partner), refused_lines in refused.items():
+            overridden = picking and picking._serial_return_override()
+            if overridden:
+                self.browse()._serial_log_return_override(picking, refused_lines)
+                continue
+            details = "\n".join(
+                "- " + self._serial_return_refusal_text(ml, lot)
+                for ml, lot in refused_lines
+            )
+            if partner:
+                message = _(
+                    "This return from %(partner)s may only bring back serial "
+                    "numbers shipped to %(partner)s:\n%(details)s",
+                    partner=partner.display_name,
+                    details=details,
+                )
+            else:
+                message = _(
+                    "This return names no customer, so it cannot bring back "
+                    "these serial numbers:\n%(details)s",
+                    details=details,
+                )
+            errors.append(
+                message
+                + "\n"
+                + _(
+                    "A serial manager can accept them anyway by giving a reason "
+                    "in \"Accept Serials Anyway\" on the return."
+                )
+            )
+        return errors
+
+    def _serial_return_refusal_text(self, ml, lot):
+        name = lot.name if lot else ml.lot_name
+        if not lot:
+            return _("%(serial)s is not a known serial number", serial=name)
+        if not lot.customer_id:
+            return _("%(serial)s was never shipped to a customer", serial=name)
+        return _(
+            "%(serial)s was shipped to %(customer)s",
+            serial=name,
+            customer=lot.customer_id.display_name,
+        )
+
+    def _serial_log_return_override(self, picking, refused_lines):
+        """Log the manager's override on each serial it lets back in. Serials
+        typed on the return that do not exist yet are created, to carry it."""
+        override = picking.sudo()
+        user = override.serial_return_override_user_id
+        missing = [ml for ml, lot in refused_lines if not lot]
+        if missing:
+            new_lots = self.env["stock.lot"].create(
+                [
+                    {
+                        "name": ml.lot_name,
+                        "product_id": ml.product_id.id,
+                        "company_id": ml.company_id.id,
+                    }
+                    for ml in missing
+                ]
+            )
+            for ml, lot in zip(missing, new_lots, strict=True):
+                ml.lot_id = lot
+        for ml, lot in refused_lines:
+            lot = lot or ml.lot_id
+            shipped_to = lot.customer_id.display_name or _("nobody")
+            lot.message_post(
+                body=_(
+                    "Accepted back on customer return %(picking)s from %(partner)s "
+                    "although it was shipped to %(shipped_to)s. Override by "
+                    "%(user)s: %(reason)s",
+                    picking=picking.name,
+                    partner=picking.partner_id.display_name or _("an unknown customer"),
+                    shipped_to=shipped_to,
+                    user=user.name,
+                    reason=override.serial_return_override_reason,
+                )
+            )

@@ -49,14 +49,34 @@ class StockPicking(models.Model):
                 "customer"
             ) or "customer" in picking.move_ids.location_id.mapped("usage")
 
+    @api.model
+    def _serial_override_vals(self, vals):
+        # Field access (manager group) is checked by the ORM on create/write;
+        # remember who gave the reason.
+        if "serial_return_override_reason" not in vals:
+            return vals
+        reason = (vals["serial_return_override_reason"] or "").strip()
+        return dict(
+            vals,
+            serial_return_override_reason=reason or False,
+            serial_return_override_user_id=self.env.uid if reason else False,
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._serial_override_vals(v) for v in vals_list])
+
     def write(self, vals):
-        if "serial_return_override_reason" in vals:
-            # Field access (manager group) is checked by the ORM on this write;
-            # remember who gave the reason.
-            reason = (vals["serial_return_override_reason"] or "").strip()
-            vals = dict(
-                vals,
-                serial_return_override_reason=reason or False,
-                serial_return_override_user_id=reason and self.env.uid,
-            )
-        return super().write(vals)
+        return super().write(self._serial_override_vals(vals))
+
+    def _serial_return_override(self):
+        """True when a serial manager gave a reason to accept, on this customer
+        return, serials that were not shipped to its customer."""
+        self.ensure_one()
+        picking = self.sudo()
+        user = picking.serial_return_override_user_id
+        return bool(
+            picking.serial_return_override_reason
+            and user
+            and user.has_group("stock_serial_tracking.group_serial_manager")
+        )

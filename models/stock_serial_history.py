@@ -99,9 +99,8 @@ class StockSerialHistory(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         # The view body is a constant of this module: nothing user-supplied.
-        self.env.cr.execute(
-            f"CREATE OR REPLACE VIEW {self._table} AS ({HISTORY_SELECT_SQL})"  # pylint: disable=sql-injection
-        )
+        query = f"CREATE OR REPLACE VIEW {self._table} AS ({HISTORY_SELECT_SQL})"
+        self.env.cr.execute(query)  # pylint: disable=sql-injection
         # History and status are read per serial: index done lines by serial.
         self.env.cr.execute(
             """

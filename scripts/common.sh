@@ -120,7 +120,6 @@ sst_pg_init_vars() {
     SST_PG_INIT_DONE=1
     if [ -n "${PGHOST:-}" ] && [ -z "${SST_PG_PRIVATE:-}" ]; then
         SST_PG_EXTERNAL=1
-        SST_LOCK_DIR=${TMPDIR:-/tmp}
         return 0
     fi
     SST_PG_DIR=${SST_PG_DIR:-$SST_RUN/pg}
@@ -144,7 +143,6 @@ sst_pg_init_vars() {
     if [ ${#SST_PG_SOCK} -gt 80 ]; then
         SST_PG_SOCK=/tmp/sst-sock-$(sst_hash "$SST_PG_DIR")
     fi
-    SST_LOCK_DIR=$SST_PG_DIR
 }
 
 sst_as_pg_owner() {

@@ -5,6 +5,8 @@
 #   scripts/pg.sh status   is it running, on which port
 #   scripts/pg.sh env      print export lines: eval "$(scripts/pg.sh env)"; psql -l
 #   scripts/pg.sh psql ... run psql as the odoo role
+#   scripts/pg.sh dropdb NAME...  drop databases and their Odoo filestore (e.g. kept
+#                          test databases: psql -l lists them as sst_test_*)
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -37,8 +39,14 @@ case "${1:-status}" in
         sst_pg_start
         exec "$SST_PG_BIN/psql" -d postgres "$@"
         ;;
+    dropdb)
+        shift
+        [ $# -gt 0 ] || sst_die "usage: scripts/pg.sh dropdb NAME..."
+        sst_pg_start
+        for db in "$@"; do sst_dropdb "$db"; done
+        ;;
     *)
-        sed -n '2,7p' "$0" >&2
+        sed -n '2,9p' "$0" >&2
         exit 2
         ;;
 esac

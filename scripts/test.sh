@@ -173,7 +173,7 @@ run_odoo_tests() {
     fi
     [ "$nskip" = 0 ] || status[odoo]+=" ($nskip skipped)"
     status[odoo]+=" [template ${t_tmpl}s, run ${t_run}s]"
-    [ "$keep_db" = 0 ] || sst_log "kept database $odoo_db (drop: dropdb $odoo_db)"
+    [ "$keep_db" = 0 ] || sst_log "kept database $odoo_db (drop it: scripts/pg.sh dropdb $odoo_db)"
 }
 
 # ------------------------------------------------------------------ linters

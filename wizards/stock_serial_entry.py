@@ -182,6 +182,10 @@ class StockSerialEntry(models.TransientModel):
                 values["auto_count"] = values["required_count"]
         else:
             values["lot_ids"] = [(6, 0, lines.lot_id.ids)]
+        if move.production_id:
+            # MO finished product: start from the serial the MO already has
+            # (lot_producing_id). Added for manufacturing serials (issue 4).
+            values.update(move.production_id._serial_entry_defaults(move, values))
         return values
 
     # ------------------------------------------------------------------
@@ -553,6 +557,11 @@ class StockSerialEntry(models.TransientModel):
         move = self.move_id
         if move.state in ("done", "cancel"):
             raise UserError(_("This move is already done or cancelled."))
+        if self.mode == "add" and move.production_id.product_id == move.product_id:
+            # Odoo produces the main finished product from the MO's
+            # lot_producing_id (one serial per MO), not from move lines typed
+            # here. Added for manufacturing serials (issue 4).
+            return move.production_id._serial_assign_finished_names(self._names())
         base = {
             "move_id": move.id,
             "picking_id": move.picking_id.id,

@@ -1,0 +1,693 @@
+#!/usr/bin/env python3
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Benchmarks of stock_serial_tracking against native Odoo 18.
+
+Run through ``bench/run.sh`` (it prepares the databases and the PostgreSQL
+environment); see the README, section "Benchmarks".
+
+Every measurement runs in its own process (so that peak memory is that of one
+case) and its own transaction, rolled back at the end: the benchmark databases
+are never changed by a case. Three paths are compared where they apply:
+
+- ``native``: what a user does in stock, on a database WITHOUT this add-on
+  (the template copy ``sst_bench_native``);
+- ``native+addon``: the same native flow on the database WITH this add-on
+  (``sst_bench``): what the add-on costs on Odoo's own screens;
+- ``addon``: this add-on's flow (entry wizard, ...) on ``sst_bench``.
+
+Times are wall-clock seconds of the measured steps, including the final flush
+to the database. "Peak MB" is the growth of the process's resident memory
+during the measured steps: VmHWM (peak RSS, reset just before the steps via
+/proc/self/clear_refs) minus VmRSS before them.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULT_TAG = "BENCH_RESULT "
+
+# case -> (paths, default sizes, database kind)
+CASES = {
+    "receipt": (("native", "native+addon", "addon"), (1000, 5000), "small"),
+    "delivery": (("native", "native+addon", "addon"), (1000, 5000), "small"),
+    "mo": (("native", "native+addon"), (1000, 5000), "small"),
+    "paste": (("addon",), (100000,), "big"),
+    "labels": (("native+addon", "addon"), (1000,), "small"),
+    "backfill": (("addon",), (100000,), "small"),
+    "search": (("native+addon", "addon"), (1000000,), "big"),
+}
+TARGETS = {
+    "receipt": "5000: >= 5x faster than native",
+    "delivery": "5000: >= 5x faster than native",
+    "paste": "<= 10 s",
+    "labels": "<= 5 s",
+    "backfill": "<= 60 s",
+    "search": "<= 100 ms each",
+}
+
+
+# ----------------------------------------------------------------------------
+# memory
+# ----------------------------------------------------------------------------
+def _status_kb(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak():
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+class Measure:
+    """Time, peak memory and query count of the steps run inside it."""
+
+    def __init__(self, env):
+        self.env = env
+        self.seconds = 0.0
+        self.peak_mb = 0.0
+        self.queries = 0
+
+    def __enter__(self):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.rss0 = _status_kb("VmRSS")
+        _reset_peak()
+        self.q0 = self.env.cr.sql_log_count
+        self.t0 = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is None:
+            self.env.flush_all()
+        self.seconds += time.perf_counter() - self.t0
+        self.queries += self.env.cr.sql_log_count - self.q0
+        self.peak_mb = max(self.peak_mb, (_status_kb("VmHWM") - self.rss0) / 1024)
+        return False
+
+
+# ----------------------------------------------------------------------------
+# helpers run inside Odoo
+# ----------------------------------------------------------------------------
+def _has_addon(env):
+    return "stock.serial.entry" in env
+
+
+def _serial_product(env, name):
+    vals = {
+        "name": name,
+        "is_storable": True,
+        "tracking": "serial",
+        "standard_price": 10.0,
+    }
+    if "serial_required_receipt" in env["product.template"]._fields:
+        vals["serial_required_receipt"] = True
+    return env["product.product"].create(vals)
+
+
+def _picking(env, picking_type, source, dest, product, qty, partner=None):
+    from odoo import Command
+
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "partner_id": partner.id if partner else False,
+            "location_id": source.id,
+            "location_dest_id": dest.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": qty,
+                        "product_uom": product.uom_id.id,
+                        "location_id": source.id,
+                        "location_dest_id": dest.id,
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    return picking
+
+
+def _warehouse(env):
+    return env["stock.warehouse"].search(
+        [("company_id", "=", env.company.id)], limit=1
+    )
+
+
+def _names(prefix, n):
+    return [f"{prefix}{i:07d}" for i in range(1, n + 1)]
+
+
+def _entry(env, move, **vals):
+    action = move.action_open_serial_entry()
+    return env["stock.serial.entry"].with_context(**action["context"]).create(vals)
+
+
+def _fingerprint(env, product):
+    """What the operation left, to check paths agree (counts and sums)."""
+    env.flush_all()
+    cr = env.cr
+    out = {}
+    cr.execute(
+        "SELECT COUNT(*) FROM stock_lot WHERE product_id = %s", [product.id]
+    )
+    out["lots"] = cr.fetchone()[0]
+    cr.execute(
+        """SELECT COUNT(*), COALESCE(SUM(quantity), 0)::float,
+                  COALESCE(SUM(reserved_quantity), 0)::float
+             FROM stock_quant q JOIN stock_location l ON l.id = q.location_id
+            WHERE q.product_id = %s AND l.usage = 'internal' AND q.quantity <> 0""",
+        [product.id],
+    )
+    out["internal_quants"], out["internal_qty"], out["reserved"] = cr.fetchone()
+    cr.execute(
+        "SELECT COUNT(*) FROM stock_move_line WHERE product_id = %s AND state = 'done'",
+        [product.id],
+    )
+    out["done_lines"] = cr.fetchone()[0]
+    cr.execute("SELECT to_regclass('stock_valuation_layer') IS NOT NULL")
+    if cr.fetchone()[0]:
+        cr.execute(
+            """SELECT COUNT(*), COALESCE(SUM(quantity), 0)::float,
+                      COALESCE(SUM(value), 0)::float
+                 FROM stock_valuation_layer WHERE product_id = %s""",
+            [product.id],
+        )
+        out["svl"] = list(cr.fetchone())
+    if _has_addon(env):
+        cr.execute(
+            """SELECT serial_status, COUNT(*) FROM stock_lot WHERE product_id = %s
+                GROUP BY 1 ORDER BY 1""",
+            [product.id],
+        )
+        out["status"] = dict(cr.fetchall())
+    return out
+
+
+def _insert_quants(env, product, lots, location):
+    """Put one unit of each lot in ``location`` (setup, set-based)."""
+    env.flush_all()
+    env.cr.execute(
+        """INSERT INTO stock_quant (product_id, company_id, location_id, lot_id,
+                   quantity, reserved_quantity, in_date, create_uid, create_date,
+                   write_uid, write_date)
+           SELECT %s, %s, %s, lot_id, 1, 0, now() at time zone 'utc', 1,
+                  now() at time zone 'utc', 1, now() at time zone 'utc'
+             FROM unnest(%s::int[]) AS lot_id""",
+        [product.id, env.company.id, location.id, lots.ids],
+    )
+    env.invalidate_all()
+    if _has_addon(env):
+        lots._serial_recompute_status()
+
+
+# ----------------------------------------------------------------------------
+# cases: each returns a dict of results
+# ----------------------------------------------------------------------------
+def case_receipt(env, path, n):
+    wh = _warehouse(env)
+    product = _serial_product(env, f"Bench Receipt {n}")
+    vendor = env["res.partner"].create({"name": "Bench Vendor"})
+    supplier = env.ref("stock.stock_location_suppliers")
+    picking = _picking(env, wh.in_type_id, supplier, wh.lot_stock_id, product, n, vendor)
+    move = picking.move_ids
+    names = _names("BR", n)
+    with Measure(env) as m:
+        if path == "addon":
+            _entry(env, move, serial_text="\n".join(names)).action_apply()
+        else:
+            # "Generate Serials" of the detailed operations
+            move._generate_serial_numbers(names[0], n)
+        result = picking.button_validate()
+    assert result is True and picking.state == "done", (result, picking.state)
+    return {"measure": m, "check": _fingerprint(env, product)}
+
+
+def case_delivery(env, path, n):
+    wh = _warehouse(env)
+    product = _serial_product(env, f"Bench Delivery {n}")
+    customer = env["res.partner"].create({"name": "Bench Customer"})
+    lots = env["stock.lot"].create(
+        [
+            {"name": name, "product_id": product.id, "company_id": env.company.id}
+            for name in _names("BD", n)
+        ]
+    )
+    _insert_quants(env, product, lots, wh.lot_stock_id)
+    picking = _picking(
+        env,
+        wh.out_type_id,
+        wh.lot_stock_id,
+        env.ref("stock.stock_location_customers"),
+        product,
+        n,
+        customer,
+    )
+    with Measure(env) as m:
+        picking.action_assign()
+        if path == "addon":
+            wizard = _entry(env, picking.move_ids)
+            wizard.lot_ids = lots
+            wizard.action_apply()
+        result = picking.button_validate()
+    assert result is True and picking.state == "done", (result, picking.state)
+    return {"measure": m, "check": _fingerprint(env, product)}
+
+
+def case_mo(env, path, n):
+    product = _serial_product(env, f"Bench Built {n}")
+    component = env["product.product"].create(
+        {"name": "Bench Screw", "is_storable": False}
+    )
+    bom = env["mrp.bom"].create(
+        {
+            "product_tmpl_id": product.product_tmpl_id.id,
+            "product_qty": 1,
+            "bom_line_ids": [(0, 0, {"product_id": component.id, "product_qty": 2})],
+        }
+    )
+    production = env["mrp.production"].create(
+        {"product_id": product.id, "product_qty": n, "bom_id": bom.id}
+    )
+    production.action_confirm()
+    with Measure(env) as m:
+        # Manufacturing order > "Mass Produce": one serial per line, produce all
+        wizard = env["mrp.batch.produce"].create({"production_id": production.id})
+        wizard.lot_name = "BM0000001"
+        wizard.lot_qty = n
+        wizard.action_generate_production_text()
+        wizard.action_done()
+    return {"measure": m, "check": _fingerprint(env, product)}
+
+
+def case_paste(env, path, n):
+    """Paste n serials (some repeated, some already in the database)."""
+    product = env["product.product"].search(
+        [("default_code", "=", "BENCH-BIG")], limit=1
+    )
+    assert product, "the big database has no BENCH-BIG product"
+    names = _names("BP", n - 20)
+    names += names[:10]  # repeated in the input
+    names += [f"BIG{i:07d}" for i in range(1, 11)]  # already in the database
+    text = "\n".join(names)
+    wizard = env["stock.serial.entry"].create(
+        {"target": "initial", "product_id": product.id, "company_id": env.company.id}
+    )
+    with Measure(env) as m:
+        wizard.serial_text = text
+        wizard.action_add()
+    accepted = len(wizard._names())
+    assert accepted == n - 30, accepted
+    return {"measure": m, "check": {"accepted": accepted}}
+
+
+def case_labels(env, path, n):
+    product = _serial_product(env, "Bench Label Product")
+    lots = env["stock.lot"].create(
+        [
+            {"name": name, "product_id": product.id, "company_id": env.company.id}
+            for name in _names("BL", n)
+        ]
+    )
+    Report = env["ir.actions.report"]
+    with Measure(env) as m:
+        if path == "addon":
+            wizard = env["stock.serial.label.wizard"].create(
+                {"lot_ids": [(6, 0, lots.ids)]}
+            )
+            action = wizard.action_print()
+            pdf, _fmt = Report._render_qweb_pdf(
+                action["report_name"], lots.ids, data=action.get("data")
+            )
+        else:
+            pdf, _fmt = Report._render_qweb_pdf("stock.action_report_lot_label", lots.ids)
+    return {"measure": m, "check": {"pdf_bytes": len(pdf)}}
+
+
+BACKFILL_SQL = """
+WITH lots AS (
+    INSERT INTO stock_lot (name, product_id, company_id, create_uid, create_date,
+                           write_uid, write_date)
+    SELECT 'BF' || lpad(i::text, 7, '0'), %(product)s, %(company)s, 1, now(), 1, now()
+      FROM generate_series(1, %(n)s) i
+    RETURNING id
+)
+SELECT array_agg(id ORDER BY id) FROM lots
+"""
+
+
+def case_backfill(env, path, n):
+    """Status backfill at install of n existing serials, each received, a
+    third of them delivered since (set-based data, then the install hook)."""
+    from odoo.addons.stock_serial_tracking import hooks
+
+    wh = _warehouse(env)
+    product = _serial_product(env, "Bench Backfill")
+    vendor = env["res.partner"].create({"name": "Bench Backfill Vendor"})
+    customer = env["res.partner"].create({"name": "Bench Backfill Customer"})
+    supplier = env.ref("stock.stock_location_suppliers")
+    customers = env.ref("stock.stock_location_customers")
+    receipt = _picking(env, wh.in_type_id, supplier, wh.lot_stock_id, product, 1, vendor)
+    delivery = _picking(
+        env, wh.out_type_id, wh.lot_stock_id, customers, product, 1, customer
+    )
+    env.flush_all()
+    cr = env.cr
+    cr.execute(BACKFILL_SQL, {"product": product.id, "company": env.company.id, "n": n})
+    lot_ids = cr.fetchone()[0]
+    for picking, src, dst, step in (
+        (receipt, supplier, wh.lot_stock_id, 1),
+        (delivery, wh.lot_stock_id, customers, 3),
+    ):
+        move = picking.move_ids
+        cr.execute(
+            "UPDATE stock_move SET state = 'done', product_uom_qty = %s, "
+            "quantity = %s WHERE id = %s",
+            [len(lot_ids[::step]), len(lot_ids[::step]), move.id],
+        )
+        cr.execute("UPDATE stock_picking SET state = 'done' WHERE id = %s", [picking.id])
+        cr.execute("DELETE FROM stock_move_line WHERE move_id = %s", [move.id])
+        cr.execute(
+            """INSERT INTO stock_move_line (move_id, picking_id, product_id, company_id,
+                       product_uom_id, location_id, location_dest_id, lot_id, quantity,
+                       quantity_product_uom, state, picked, date, reference,
+                       create_uid, create_date, write_uid, write_date)
+               SELECT %s, %s, %s, %s, %s, %s, %s, lot_id, 1, 1, 'done', TRUE,
+                      now() at time zone 'utc' + (%s || ' seconds')::interval,
+                      %s, 1, now(), 1, now()
+                 FROM unnest(%s::int[]) lot_id""",
+            [
+                move.id,
+                picking.id,
+                product.id,
+                env.company.id,
+                product.uom_id.id,
+                src.id,
+                dst.id,
+                step,
+                picking.name,
+                lot_ids[::step],
+            ],
+        )
+    in_stock = sorted(set(lot_ids) - set(lot_ids[::3]))
+    cr.execute(
+        """INSERT INTO stock_quant (product_id, company_id, location_id, lot_id,
+                   quantity, reserved_quantity, in_date)
+           SELECT %s, %s, %s, lot_id, 1, 0, now() FROM unnest(%s::int[]) lot_id""",
+        [product.id, env.company.id, wh.lot_stock_id.id, in_stock],
+    )
+    cr.execute(
+        """UPDATE stock_lot SET serial_status = NULL, supplier_id = NULL,
+                  customer_id = NULL, received_date = NULL, shipped_date = NULL,
+                  serial_company_id = NULL"""
+    )
+    cr.execute("ANALYZE stock_lot")
+    cr.execute("ANALYZE stock_move_line")
+    cr.execute("ANALYZE stock_quant")
+    env.invalidate_all()
+    with Measure(env) as m:
+        hooks.post_init_hook(env)
+    return {"measure": m, "check": _fingerprint(env, product)}
+
+
+def case_search(env, path, n):
+    """Searches over the big database, as the serial list view does them."""
+    Lot = env["stock.lot"]
+    product = Lot.env["product.product"].search(
+        [("default_code", "=", "BENCH-BIG")], limit=1
+    )
+    assert product, "the big database has no BENCH-BIG product"
+    total = Lot.search_count([])
+    searches = {
+        "name = (exact)": [("name", "=", "BIG0543210")],
+        "name ilike (list search)": [("name", "ilike", "0543")],
+    }
+    if path == "addon":
+        searches.update(
+            {
+                "status = shipped": [("serial_status", "=", "shipped")],
+                "status = received, product": [
+                    ("serial_status", "=", "received"),
+                    ("product_id", "=", product.id),
+                ],
+                "status = rejected (rare)": [("serial_status", "=", "rejected")],
+            }
+        )
+    timings = {}
+    worst = Measure(env)
+    for label, domain in searches.items():
+        runs = []
+        for _i in range(5):
+            with Measure(env) as m:
+                Lot.search(domain, limit=80)  # one page of the list view
+            runs.append(m.seconds)
+            worst.peak_mb = max(worst.peak_mb, m.peak_mb)
+            worst.queries = max(worst.queries, m.queries)
+        timings[label] = round(statistics.median(runs[1:]) * 1000, 1)
+    worst.seconds = max(timings.values()) / 1000
+    return {
+        "measure": worst,
+        "check": {"serials": total, "ms (median of 4 warm runs)": timings},
+    }
+
+
+BIG_SQL = [
+    """INSERT INTO stock_lot (name, product_id, company_id, serial_company_id,
+              serial_status, create_uid, create_date, write_uid, write_date)
+       SELECT 'BIG' || lpad(i::text, 7, '0'), %(product)s, %(company)s, %(company)s,
+              (ARRAY['received', 'received', 'received', 'received', 'shipped',
+                     'shipped', 'shipped', 'consumed', 'planned', 'returned'])
+                  [1 + i %% 10],
+              1, now(), 1, now()
+         FROM generate_series(1, %(n)s) i""",
+    "UPDATE stock_lot SET serial_status = 'rejected' "
+    "WHERE product_id = %(product)s AND id %% 1000 = 7",
+    """INSERT INTO stock_quant (product_id, company_id, location_id, lot_id,
+              quantity, reserved_quantity, in_date)
+       SELECT product_id, company_id, %(location)s, id, 1, 0, now()
+         FROM stock_lot
+        WHERE product_id = %(product)s AND serial_status IN ('received', 'returned')""",
+]
+
+
+def build_big(env, n):
+    """Fill the big database once: n serials of one product (set-based SQL)."""
+    product = env["product.product"].search(
+        [("default_code", "=", "BENCH-BIG")], limit=1
+    )
+    if product:
+        print("big database already filled", flush=True)
+        return
+    product = _serial_product(env, "Bench Big Serial")
+    product.default_code = "BENCH-BIG"
+    env.flush_all()
+    params = {
+        "product": product.id,
+        "company": env.company.id,
+        "n": n,
+        "location": _warehouse(env).lot_stock_id.id,
+    }
+    for sql in BIG_SQL:
+        t0 = time.perf_counter()
+        env.cr.execute(sql, params)
+        print(f"{env.cr.rowcount} rows in {time.perf_counter() - t0:.1f}s", flush=True)
+    env.cr.commit()
+
+
+# ----------------------------------------------------------------------------
+# child process: one case, one path, one size
+# ----------------------------------------------------------------------------
+def child(args):
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config(
+        [
+            "-c",
+            args.config,
+            f"--addons-path={args.addons_path}",
+            f"--data-dir={args.data_dir}",
+            "--log-level=warn",
+            "--max-cron-threads=0",
+        ]
+    )
+    odoo.service.server.load_server_wide_modules()
+    registry = odoo.modules.registry.Registry(args.db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if args.build_big:
+            build_big(env, args.n)
+            return
+        admin = env.ref("base.user_admin")
+        env = env(user=admin.id, context={"tracking_disable": False})
+        try:
+            out = globals()[f"case_{args.case}"](env, args.path, args.n)
+        finally:
+            cr.rollback()
+    m = out["measure"]
+    result = {
+        "case": args.case,
+        "path": args.path,
+        "n": args.n,
+        "db": args.db,
+        "seconds": round(m.seconds, 3),
+        "peak_mb": round(m.peak_mb, 1),
+        "queries": m.queries,
+        "check": out.get("check"),
+    }
+    print(RESULT_TAG + json.dumps(result), flush=True)
+
+
+# ----------------------------------------------------------------------------
+# parent: run the children, print the table
+# ----------------------------------------------------------------------------
+def run_one(args, case, path, n, db):
+    cmd = [
+        sys.executable,
+        os.path.abspath(__file__),
+        "--child",
+        "--case",
+        case,
+        "--path",
+        path,
+        "--n",
+        str(n),
+        "--db",
+        db,
+        "--config",
+        args.config,
+        "--addons-path",
+        args.addons_path,
+        "--data-dir",
+        args.data_dir,
+    ]
+    if args.profile:  # collapsed stacks, for flame graphs or bench/profile.py
+        out = f"{args.profile}/{case}-{path}-{n}.txt"
+        cmd = ["py-spy", "record", "-r", "50", "-f", "raw", "-o", out, "--", *cmd]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    for line in proc.stdout.splitlines():
+        if line.startswith(RESULT_TAG):
+            return json.loads(line[len(RESULT_TAG):])
+    sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-5000:])
+    return {
+        "case": case,
+        "path": path,
+        "n": n,
+        "db": db,
+        "error": (proc.stderr.strip().splitlines() or ["?"])[-1][:200],
+        "wall": round(time.perf_counter() - t0, 1),
+    }
+
+
+def fmt_row(case, n, by_path):
+    native = by_path.get("native") or by_path.get("native+addon")
+    cells = []
+    for path in ("native", "native+addon", "addon"):
+        r = by_path.get(path)
+        if not r:
+            cells.append("–")
+        elif "error" in r:
+            cells.append("ERROR")
+        else:
+            cells.append(f"{r['seconds']:.2f} s / {r['peak_mb']:.0f} MB / {r['queries']} q")
+    ratio = "–"
+    if native and "error" not in native and by_path.get("addon"):
+        ours = by_path["addon"]
+        if "error" not in ours and ours["seconds"] and native is not ours:
+            ratio = f"{native['seconds'] / ours['seconds']:.1f}x"
+    return f"| {case} | {n:,} | " + " | ".join(cells) + f" | {ratio} | {TARGETS.get(case, '')} |"
+
+
+def parent(args):
+    cases = [c for c in args.cases.split(",") if c]
+    rows = []
+    results = []
+    for case in cases:
+        paths, sizes, kind = CASES[case]
+        if args.paths:
+            paths = [p for p in paths if p in args.paths.split(",")]
+        sizes = [int(s) for s in args.n.split(",")] if args.n and kind == "small" else sizes
+        if case == "mo" and args.mo_n:
+            sizes = [int(s) for s in args.mo_n.split(",")]
+        if case == "paste" and args.paste_n:
+            sizes = [args.paste_n]
+        for n in sizes:
+            by_path = {}
+            for path in paths:
+                if kind == "big":
+                    db = args.big_db
+                else:
+                    db = args.native_db if path == "native" else args.db
+                print(f"... {case} n={n} {path} on {db}", file=sys.stderr, flush=True)
+                r = run_one(args, case, path, n, db)
+                results.append(r)
+                by_path[path] = r
+                print("    " + json.dumps(r), file=sys.stderr, flush=True)
+            rows.append(fmt_row(case, n, by_path))
+    header = [
+        "| case | N | native (no add-on) | native flow + add-on | add-on path "
+        "| speed-up vs native | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    table = "\n".join(header + rows)
+    print(table)
+    details = [
+        f"- {r['case']} {r['n']:,} {r['path']}: "
+        + json.dumps(r.get("check") or r.get("error"))
+        for r in results
+    ]
+    print("\n".join(details))
+    if args.output:
+        with open(args.output, "a") as f:
+            f.write(table + "\n\nChecks (what each path left):\n\n" + "\n".join(details))
+            f.write("\n\n")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", default="receipt,delivery,mo,paste,labels,backfill,search")
+    parser.add_argument("--n", default="", help="sizes of receipt/delivery (1000,5000)")
+    parser.add_argument("--mo-n", default="", help="sizes of the MO case")
+    parser.add_argument("--paste-n", type=int, default=0)
+    parser.add_argument("--paths", default="", help="only these paths")
+    parser.add_argument("--db", default="sst_bench")
+    parser.add_argument("--native-db", default="sst_bench_native")
+    parser.add_argument("--big-db", default="sst_bench_big")
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--output", default="")
+    parser.add_argument("--profile", default="", help="py-spy flame graphs to this dir")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--build-big", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    parser.add_argument("--path", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child or args.build_big:
+        args.n = int(args.n)
+        child(args)
+    else:
+        parent(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_round
+
+TRACING_STATES = [
+    ("none", "Not Serial-Tracked"),
+    ("missing", "Serials Missing"),
+    ("partial", "Serials Partly Assigned"),
+    ("complete", "Serials Complete"),
+]
+
+
+class PurchaseOrderLine(models.Model):
+    _inherit = "purchase.order.line"
+
+    serial_lot_ids = fields.One2many(
+        "stock.lot",
+        "purchase_line_id",
+        string="Serial Numbers",
+        help="Serials pre-assigned to this line (planned) and those received on it.",
+    )
+    serial_serial_count = fields.Integer(
+        string="Serials Assigned",
+        compute="_compute_serial_tracing_state",
+        store=True,
+    )
+    serial_tracing_state = fields.Selection(
+        TRACING_STATES,
+        string="Serial Tracing",
+        compute="_compute_serial_tracing_state",
+        store=True,
+        help="Whether every unit of this line has its serial number: none (the "
+        "product is not tracked by serial), missing, partial or complete.",
+    )
+
+    @api.depends(
+        "serial_lot_ids", "product_uom_qty", "product_id.tracking", "display_type"
+    )
+    def _compute_serial_tracing_state(self):
+        for line in self:
+            count = len(line.serial_lot_ids)
+            line.serial_serial_count = count
+            if line.display_type or line.product_id.tracking != "serial":
+                line.serial_tracing_state = "none"
+            elif not count and line._serial_required_count():
+                line.serial_tracing_state = "missing"
+            elif count < line._serial_required_count():
+                line.serial_tracing_state = "partial"
+            else:
+                line.serial_tracing_state = "complete"
+
+    def _serial_required_count(self):
+        """Units of the line in the product's unit: one serial each."""
+        self.ensure_one()
+        return int(float_round(self.product_uom_qty, precision_digits=0))
+
+    def _serial_is_received(self):
+        """True once any unit of the line arrived (its serials are then fixed)."""
+        self.ensure_one()
+        return self.qty_received > 0 or any(
+            lot.serial_status != "planned" for lot in self.serial_lot_ids
+        )
+
+    def _serial_label(self):
+        self.ensure_one()
+        return f"{self.order_id.name} / {self.product_id.display_name}"
+
+    # ------------------------------------------------------------------
+    # Rules
+    # ------------------------------------------------------------------
+    @api.constrains("product_qty", "product_uom", "product_id")
+    def _serial_check_assigned_count(self):
+        for line in self.filtered("serial_lot_ids"):
+            if line.serial_lot_ids.product_id != line.product_id:
+                raise ValidationError(
+                    _(
+                        "Line %(line)s has serial numbers of another product "
+                        "assigned (%(names)s): remove them before changing the "
+                        "product.",
+                        line=line._serial_label(),
+                        names=", ".join(line.serial_lot_ids[:20].mapped("name")),
+                    )
+                )
+            count = len(line.serial_lot_ids)
+            if count > line._serial_required_count():
+                raise ValidationError(
+                    _(
+                        "Line %(line)s has %(count)s serial numbers assigned: its "
+                        "quantity cannot be lower than %(count)s units. Remove "
+                        "serial numbers first.",
+                        line=line._serial_label(),
+                        count=count,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Entry wizard
+    # ------------------------------------------------------------------
+    def action_open_serial_entry(self):
+        """Open the serial entry wizard to pre-assign serials to this line
+        (paste, upload, range, auto-numbering; at most the line quantity)."""
+        self.ensure_one()
+        self._serial_check_editable()
+        return self.env["stock.serial.entry"]._serial_action(
+            {"default_purchase_line_id": self.id}
+        )
+
+    def _serial_check_editable(self):
+        self.ensure_one()
+        if self.product_id.tracking != "serial":
+            raise UserError(
+                _(
+                    "%(product)s is not tracked by serial number.",
+                    product=self.product_id.display_name,
+                )
+            )
+        if self.order_id.state == "cancel":
+            raise UserError(
+                _(
+                    "Purchase order %(order)s is cancelled: its lines take no serial "
+                    "numbers.",
+                    order=self.order_id.name,
+                )
+            )
+        if self._serial_is_received():
+            raise UserError(
+                _(
+                    "Line %(line)s is already (partly) received: its serial numbers "
+                    "are set on the receipt and can no longer be changed here. To "
+                    "name units received without serial numbers, use Import Serials.",
+                    line=self._serial_label(),
+                )
+            )
+
+    def _serial_assign_names(self, names):
+        """Make ``names`` exactly the pre-assigned (planned) serials of this line.
+
+        Missing serials are created (status planned, linked to the line),
+        planned serials no longer listed are deleted, existing planned serials
+        without a purchase line are linked. Refused, writing nothing, when the
+        line is (partly) received, when there are more names than units, or
+        when a name belongs to a serial that exists otherwise. Open receipt
+        lines follow: removed serials leave them, new ones fill them.
+        """
+        self.ensure_one()
+        self._serial_check_editable()
+        names = list(dict.fromkeys(name for name in names if name))
+        required = self._serial_required_count()
+        if len(names) > required:
+            raise ValidationError(
+                _(
+                    "%(count)s serial numbers for line %(line)s of %(required)s "
+                    "units: enter at most %(required)s.",
+                    count=len(names),
+                    line=self._serial_label(),
+                    required=required,
+                )
+            )
+        Lot = self.env["stock.lot"]
+        current = self.serial_lot_ids
+        existing = Lot.search(
+            [
+                ("product_id", "=", self.product_id.id),
+                ("company_id", "in", [self.company_id.id, False]),
+                ("name", "in", names),
+            ]
+        )
+        taken = existing.filtered(
+            lambda lot: lot.serial_status != "planned"
+            or (lot.purchase_line_id and lot.purchase_line_id != self)
+        )
+        if taken:
+            raise ValidationError(
+                _(
+                    "These serial numbers already exist and cannot be pre-assigned "
+                    "to line %(line)s: %(names)s",
+                    line=self._serial_label(),
+                    names=", ".join(
+                        f"{lot.name} ({lot.purchase_line_id.order_id.name})"
+                        if lot.purchase_line_id
+                        else lot.name
+                        for lot in taken
+                    ),
+                )
+            )
+        keep = set(names)
+        to_remove = current.filtered(lambda lot: lot.name not in keep)
+        to_link = existing - current
+        known = set(existing.mapped("name"))
+        to_create = [name for name in names if name not in known]
+        self._serial_delete_planned(to_remove)
+        if to_link:
+            to_link.write({"purchase_line_id": self.id})
+        if to_create:
+            Lot.create(
+                [
+                    {
+                        "name": name,
+                        "product_id": self.product_id.id,
+                        "company_id": self.company_id.id,
+                        "purchase_line_id": self.id,
+                    }
+                    for name in to_create
+                ]
+            )
+        self.move_ids._serial_fill_from_purchase()
+        return True
+
+    # ------------------------------------------------------------------
+    # Cleanup
+    # ------------------------------------------------------------------
+    def _serial_unlink_planned_lots(self):
+        """Delete the planned serials of these lines (nothing will arrive)."""
+        lots = self.env["stock.lot"].search(
+            [("purchase_line_id", "in", self.ids), ("serial_status", "=", "planned")]
+        )
+        self._serial_delete_planned(lots)
+
+    @api.model
+    def _serial_delete_planned(self, lots):
+        """Delete planned serials, taking them off the open receipt lines
+        that carry them first. Serials that arrived are never deleted."""
+        lots = lots.filtered(lambda lot: lot.serial_status == "planned")
+        if not lots:
+            return
+        move_lines = self.env["stock.move.line"].search(
+            [("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))]
+        )
+        # stock.move.line refuses a lot change spanning several products.
+        for product in move_lines.product_id:
+            move_lines.filtered(lambda ml, p=product: ml.product_id == p).write(
+                {"lot_id": False, "lot_name": False}
+            )
+        lots.unlink()
+
+    def _serial_drop_unreceivable(self):
+        """Lines that expect no more receipt drop their leftover planned serials."""
+        done_lines = self.filtered(
+            lambda line: not line.move_ids.filtered(
+                lambda move: move.state not in ("done", "cancel")
+                and move.location_id.usage == "supplier"
+            )
+        )
+        if done_lines:
+            done_lines._serial_unlink_planned_lots()
+
+    def unlink(self):
+        self._serial_unlink_planned_lots()
+        return super().unlink()
