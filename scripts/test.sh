@@ -56,7 +56,26 @@ banner() { printf '\n========== %s ==========\n' "$*"; }
 # ------------------------------------------------------------------ dependencies
 ensure_deps() {
     local pyok=1
-    "$SST_PY" -c 'import barcode, websocket, pytest, pylint_odoo, ruff' >/dev/null 2>&1 || pyok=0
+    # pip only when a requirement is missing or at another version: offline-friendly
+    "$SST_PY" - requirements.txt <<'EOF' || pyok=0
+import re, sys
+from importlib.metadata import PackageNotFoundError, version
+bad = []
+for line in open(sys.argv[1]):
+    line = line.split("#", 1)[0].split(";", 1)[0].strip()
+    m = re.match(r"([A-Za-z0-9._-]+)(?:\[.*\])?\s*(?:==\s*([^,\s]+))?", line)
+    if not line or not m:
+        continue
+    try:
+        installed = version(m[1])
+        if m[2] and installed != m[2]:
+            bad.append(line)
+    except PackageNotFoundError:
+        bad.append(line)
+if bad:
+    print("[sst] requirements not satisfied:", ", ".join(bad), file=sys.stderr)
+    sys.exit(1)
+EOF
     if [ "$pyok" = 0 ]; then
         if [ "$install" = 1 ]; then
             banner "pip install -r requirements.txt"
