@@ -29,6 +29,7 @@
         "wizards/stock_serial_label_wizard_views.xml",
         "views/stock_picking_views.xml",
         "views/purchase_order_views.xml",
+        "wizards/stock_serial_purchase_import_views.xml",
         "views/mrp_production_views.xml",
         "views/stock_lot_genealogy_views.xml",
         "wizards/stock_serial_trace_views.xml",
@@ -44,6 +45,8 @@
     "assets": {
         "web.assets_backend": [
             "stock_serial_tracking/static/src/js/serial_scan.js",
+            "stock_serial_tracking/static/src/js/serial_tracing_field.js",
+            "stock_serial_tracking/static/src/xml/serial_tracing_field.xml",
         ],
         "web.assets_tests": [
             "stock_serial_tracking/static/tests/tours/*.js",

@@ -79,6 +79,7 @@ class Measure:
     def __init__(self, env):
         self.env = env
         self.seconds = 0.0
+        self.cpu = 0.0
         self.peak_mb = 0.0
         self.queries = 0
 
@@ -89,12 +90,14 @@ class Measure:
         _reset_peak()
         self.q0 = self.env.cr.sql_log_count
         self.t0 = time.perf_counter()
+        self.c0 = time.process_time()
         return self
 
     def __exit__(self, *exc):
         if exc[0] is None:
             self.env.flush_all()
         self.seconds += time.perf_counter() - self.t0
+        self.cpu += time.process_time() - self.c0
         self.queries += self.env.cr.sql_log_count - self.q0
         self.peak_mb = max(self.peak_mb, (_status_kb("VmHWM") - self.rss0) / 1024)
         return False
@@ -147,9 +150,7 @@ def _picking(env, picking_type, source, dest, product, qty, partner=None):
 
 
 def _warehouse(env):
-    return env["stock.warehouse"].search(
-        [("company_id", "=", env.company.id)], limit=1
-    )
+    return env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
 
 
 def _names(prefix, n):
@@ -166,9 +167,7 @@ def _fingerprint(env, product):
     env.flush_all()
     cr = env.cr
     out = {}
-    cr.execute(
-        "SELECT COUNT(*) FROM stock_lot WHERE product_id = %s", [product.id]
-    )
+    cr.execute("SELECT COUNT(*) FROM stock_lot WHERE product_id = %s", [product.id])
     out["lots"] = cr.fetchone()[0]
     cr.execute(
         """SELECT COUNT(*), COALESCE(SUM(quantity), 0)::float,
@@ -227,7 +226,9 @@ def case_receipt(env, path, n):
     product = _serial_product(env, f"Bench Receipt {n}")
     vendor = env["res.partner"].create({"name": "Bench Vendor"})
     supplier = env.ref("stock.stock_location_suppliers")
-    picking = _picking(env, wh.in_type_id, supplier, wh.lot_stock_id, product, n, vendor)
+    picking = _picking(
+        env, wh.in_type_id, supplier, wh.lot_stock_id, product, n, vendor
+    )
     move = picking.move_ids
     names = _names("BR", n)
     with Measure(env) as m:
@@ -252,6 +253,8 @@ def case_delivery(env, path, n):
         ]
     )
     _insert_quants(env, product, lots, wh.lot_stock_id)
+    # reserve in the measured steps, not when the picking is confirmed
+    wh.out_type_id.reservation_method = "manual"
     picking = _picking(
         env,
         wh.out_type_id,
@@ -338,7 +341,9 @@ def case_labels(env, path, n):
                 action["report_name"], lots.ids, data=action.get("data")
             )
         else:
-            pdf, _fmt = Report._render_qweb_pdf("stock.action_report_lot_label", lots.ids)
+            pdf, _fmt = Report._render_qweb_pdf(
+                "stock.action_report_lot_label", lots.ids
+            )
     return {"measure": m, "check": {"pdf_bytes": len(pdf)}}
 
 
@@ -365,7 +370,9 @@ def case_backfill(env, path, n):
     customer = env["res.partner"].create({"name": "Bench Backfill Customer"})
     supplier = env.ref("stock.stock_location_suppliers")
     customers = env.ref("stock.stock_location_customers")
-    receipt = _picking(env, wh.in_type_id, supplier, wh.lot_stock_id, product, 1, vendor)
+    receipt = _picking(
+        env, wh.in_type_id, supplier, wh.lot_stock_id, product, 1, vendor
+    )
     delivery = _picking(
         env, wh.out_type_id, wh.lot_stock_id, customers, product, 1, customer
     )
@@ -383,7 +390,9 @@ def case_backfill(env, path, n):
             "quantity = %s WHERE id = %s",
             [len(lot_ids[::step]), len(lot_ids[::step]), move.id],
         )
-        cr.execute("UPDATE stock_picking SET state = 'done' WHERE id = %s", [picking.id])
+        cr.execute(
+            "UPDATE stock_picking SET state = 'done' WHERE id = %s", [picking.id]
+        )
         cr.execute("DELETE FROM stock_move_line WHERE move_id = %s", [move.id])
         cr.execute(
             """INSERT INTO stock_move_line (move_id, picking_id, product_id, company_id,
@@ -537,7 +546,8 @@ def child(args):
             build_big(env, args.n)
             return
         admin = env.ref("base.user_admin")
-        env = env(user=admin.id, context={"tracking_disable": False})
+        context = {"serial_no_fast_path": True} if args.no_fast else {}
+        env = env(user=admin.id, context=context)
         try:
             out = globals()[f"case_{args.case}"](env, args.path, args.n)
         finally:
@@ -549,6 +559,7 @@ def child(args):
         "n": args.n,
         "db": args.db,
         "seconds": round(m.seconds, 3),
+        "cpu": round(m.cpu, 3),
         "peak_mb": round(m.peak_mb, 1),
         "queries": m.queries,
         "check": out.get("check"),
@@ -578,6 +589,7 @@ def run_one(args, case, path, n, db):
         args.addons_path,
         "--data-dir",
         args.data_dir,
+        *(["--no-fast"] if args.no_fast else []),
     ]
     if args.profile:  # collapsed stacks, for flame graphs or bench/profile.py
         out = f"{args.profile}/{case}-{path}-{n}.txt"
@@ -586,7 +598,7 @@ def run_one(args, case, path, n, db):
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_TAG):
-            return json.loads(line[len(RESULT_TAG):])
+            return json.loads(line[len(RESULT_TAG) :])
     sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-5000:])
     return {
         "case": case,
@@ -608,13 +620,19 @@ def fmt_row(case, n, by_path):
         elif "error" in r:
             cells.append("ERROR")
         else:
-            cells.append(f"{r['seconds']:.2f} s / {r['peak_mb']:.0f} MB / {r['queries']} q")
+            cells.append(
+                f"{r['seconds']:.2f} s / {r['peak_mb']:.0f} MB / {r['queries']} q"
+            )
     ratio = "–"
     if native and "error" not in native and by_path.get("addon"):
         ours = by_path["addon"]
         if "error" not in ours and ours["seconds"] and native is not ours:
             ratio = f"{native['seconds'] / ours['seconds']:.1f}x"
-    return f"| {case} | {n:,} | " + " | ".join(cells) + f" | {ratio} | {TARGETS.get(case, '')} |"
+    return (
+        f"| {case} | {n:,} | "
+        + " | ".join(cells)
+        + f" | {ratio} | {TARGETS.get(case, '')} |"
+    )
 
 
 def parent(args):
@@ -625,7 +643,9 @@ def parent(args):
         paths, sizes, kind = CASES[case]
         if args.paths:
             paths = [p for p in paths if p in args.paths.split(",")]
-        sizes = [int(s) for s in args.n.split(",")] if args.n and kind == "small" else sizes
+        sizes = (
+            [int(s) for s in args.n.split(",")] if args.n and kind == "small" else sizes
+        )
         if case == "mo" and args.mo_n:
             sizes = [int(s) for s in args.mo_n.split(",")]
         if case == "paste" and args.paste_n:
@@ -658,13 +678,17 @@ def parent(args):
     print("\n".join(details))
     if args.output:
         with open(args.output, "a") as f:
-            f.write(table + "\n\nChecks (what each path left):\n\n" + "\n".join(details))
+            f.write(
+                table + "\n\nChecks (what each path left):\n\n" + "\n".join(details)
+            )
             f.write("\n\n")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", default="receipt,delivery,mo,paste,labels,backfill,search")
+    parser.add_argument(
+        "--cases", default="receipt,delivery,mo,paste,labels,backfill,search"
+    )
     parser.add_argument("--n", default="", help="sizes of receipt/delivery (1000,5000)")
     parser.add_argument("--mo-n", default="", help="sizes of the MO case")
     parser.add_argument("--paste-n", type=int, default=0)
@@ -677,6 +701,11 @@ def main():
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--output", default="")
     parser.add_argument("--profile", default="", help="py-spy flame graphs to this dir")
+    parser.add_argument(
+        "--no-fast",
+        action="store_true",
+        help="run with the add-on's fast paths off (context serial_no_fast_path)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--build-big", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)

@@ -8,7 +8,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
 class SerialCustomerPortal(CustomerPortal):
-    """"My Serial Numbers": the serials shipped to the user's commercial entity.
+    """ "My Serial Numbers": the serials shipped to the user's commercial entity.
 
     Portal users have no access to stock.lot (they see nothing of the backend
     models): serials are read with sudo, strictly filtered on the customer's
@@ -112,7 +112,7 @@ class SerialCustomerPortal(CustomerPortal):
                 "searchbar_inputs": {
                     "all": {
                         "input": "all",
-                        "label": _("Search in serial number and product"),
+                        "label": _("Serial or product"),
                     }
                 },
                 "search_in": "all",

@@ -7,8 +7,10 @@ from . import stock_serial_counter
 from . import stock_lot
 from . import stock_serial_history
 from . import stock_move_line
+from . import stock_move_line_fast
 from . import stock_move
 from . import ir_actions_report
 from . import stock_picking
 from . import purchase_order
+from . import purchase_order_line
 from . import mrp_production

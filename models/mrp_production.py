@@ -81,8 +81,9 @@ class MrpProduction(models.Model):
         """Open the serial entry wizard on the finished product of this MO."""
         self.ensure_one()
         move = self.move_finished_ids.filtered(
-            lambda m: m.product_id == self.product_id
-            and m.state not in ("done", "cancel")
+            lambda m: (
+                m.product_id == self.product_id and m.state not in ("done", "cancel")
+            )
         )[:1]
         if not move:
             raise UserError(
@@ -92,24 +93,23 @@ class MrpProduction(models.Model):
 
     def _serial_entry_defaults(self, move, values):
         """Entry wizard on the finished move: start from the serial this MO
-        already has (auto-numbered at confirmation or generated)."""
+        already has (auto-numbered at confirmation or generated) and, for an
+        auto-numbered product, offer to number the other units."""
         self.ensure_one()
-        lot = self.lot_producing_id
-        if (
-            move.product_id != self.product_id
-            or not lot
-            or values.get("mode") != "add"
-        ):
+        if move.product_id != self.product_id or values.get("mode") != "add":
             return {}
-        names = [name for name in (values.get("serial_names") or "").split("\n") if name]
-        if lot.name not in names:
+        names = [
+            name for name in (values.get("serial_names") or "").split("\n") if name
+        ]
+        lot = self.lot_producing_id
+        if lot and lot.name not in names:
             names.insert(0, lot.name)
         res = {"serial_names": "\n".join(names)}
-        if values.get("input_method") == "auto":
-            missing = max(values.get("required_count", 0) - len(names), 0)
-            res["auto_count"] = missing
-            if not missing:
-                res["input_method"] = "paste"
+        missing = max(values.get("required_count", 0) - len(names), 0)
+        if self.product_id.serial_auto_generate and missing:
+            res.update(input_method="auto", auto_count=missing)
+        elif values.get("input_method") == "auto":
+            res.update(input_method="paste", auto_count=0)
         return res
 
     def _serial_assign_finished_names(self, names):

@@ -72,18 +72,20 @@ class PurchaseOrderLine(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("product_qty", "product_uom", "product_id")
     def _serial_check_assigned_count(self):
-        for line in self.filtered("serial_lot_ids"):
-            if line.serial_lot_ids.product_id != line.product_id:
+        for line in self.filtered("serial_serial_count"):
+            # Purchase users may not read serials: the rule still holds.
+            lots = line.sudo().serial_lot_ids
+            if lots.product_id != line.product_id:
                 raise ValidationError(
                     _(
                         "Line %(line)s has serial numbers of another product "
                         "assigned (%(names)s): remove them before changing the "
                         "product.",
                         line=line._serial_label(),
-                        names=", ".join(line.serial_lot_ids[:20].mapped("name")),
+                        names=", ".join(lots[:20].mapped("name")),
                     )
                 )
-            count = len(line.serial_lot_ids)
+            count = len(lots)
             if count > line._serial_required_count():
                 raise ValidationError(
                     _(
@@ -168,8 +170,10 @@ class PurchaseOrderLine(models.Model):
             ]
         )
         taken = existing.filtered(
-            lambda lot: lot.serial_status != "planned"
-            or (lot.purchase_line_id and lot.purchase_line_id != self)
+            lambda lot: (
+                lot.serial_status != "planned"
+                or (lot.purchase_line_id and lot.purchase_line_id != self)
+            )
         )
         if taken:
             raise ValidationError(
@@ -213,8 +217,16 @@ class PurchaseOrderLine(models.Model):
     # ------------------------------------------------------------------
     def _serial_unlink_planned_lots(self):
         """Delete the planned serials of these lines (nothing will arrive)."""
-        lots = self.env["stock.lot"].search(
-            [("purchase_line_id", "in", self.ids), ("serial_status", "=", "planned")]
+        # Also when a purchase user without stock access cancels or deletes.
+        lots = (
+            self.env["stock.lot"]
+            .sudo()
+            .search(
+                [
+                    ("purchase_line_id", "in", self.ids),
+                    ("serial_status", "=", "planned"),
+                ]
+            )
         )
         self._serial_delete_planned(lots)
 
@@ -222,10 +234,10 @@ class PurchaseOrderLine(models.Model):
     def _serial_delete_planned(self, lots):
         """Delete planned serials, taking them off the open receipt lines
         that carry them first. Serials that arrived are never deleted."""
-        lots = lots.filtered(lambda lot: lot.serial_status == "planned")
+        lots = lots.sudo().filtered(lambda lot: lot.serial_status == "planned")
         if not lots:
             return
-        move_lines = self.env["stock.move.line"].search(
+        move_lines = self.env["stock.move.line"].sudo().search(
             [("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))]
         )
         # stock.move.line refuses a lot change spanning several products.
@@ -238,9 +250,13 @@ class PurchaseOrderLine(models.Model):
     def _serial_drop_unreceivable(self):
         """Lines that expect no more receipt drop their leftover planned serials."""
         done_lines = self.filtered(
-            lambda line: not line.move_ids.filtered(
-                lambda move: move.state not in ("done", "cancel")
-                and move.location_id.usage == "supplier"
+            lambda line: (
+                not line.move_ids.filtered(
+                    lambda move: (
+                        move.state not in ("done", "cancel")
+                        and move.location_id.usage == "supplier"
+                    )
+                )
             )
         )
         if done_lines:

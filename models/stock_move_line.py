@@ -187,10 +187,12 @@ class StockMoveLine(models.Model):
         customer or its commercial entity. A serial manager may accept others
         by giving a reason on the return; each accepted serial logs it."""
         returning = self.filtered(
-            lambda ml: ml.product_id.tracking == "serial"
-            and (ml.lot_id or ml.lot_name)
-            and ml.location_id.usage == "customer"
-            and ml.location_dest_id.usage != "customer"
+            lambda ml: (
+                ml.product_id.tracking == "serial"
+                and (ml.lot_id or ml.lot_name)
+                and ml.location_id.usage == "customer"
+                and ml.location_dest_id.usage != "customer"
+            )
         )
         if not returning:
             return []
@@ -232,7 +234,7 @@ class StockMoveLine(models.Model):
                 + "\n"
                 + _(
                     "A serial manager can accept them anyway by giving a reason "
-                    "in \"Accept Serials Anyway\" on the return."
+                    'in "Accept Serials Anyway" on the return.'
                 )
             )
         return errors

@@ -4,7 +4,10 @@ from . import test_install
 from . import test_labels
 from . import test_mrp
 from . import test_numbering
+from . import test_performance_equivalence
 from . import test_portal
+from . import test_purchase
+from . import test_purchase_tour
 from . import test_returns
 from . import test_rules
 from . import test_scan_tour

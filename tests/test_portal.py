@@ -57,7 +57,8 @@ class TestSerialPortal(SerialCase, HttpCase):
 
     def test_each_customer_sees_only_its_serials(self):
         html = self._page("portal_serial_a")
-        self.assertIn("My Serial Numbers", html)
+        self.assertIn('<li class="breadcrumb-item active">Serial Numbers</li>', html)
+        self.assertIn("Warranty Until", html)
         self.assertIn("PS-A-001", html)
         self.assertIn("PS-A-002", html)
         self.assertIn("Serial Widget", html)
@@ -84,17 +85,25 @@ class TestSerialPortal(SerialCase, HttpCase):
 
     def test_home_counter(self):
         self.authenticate("portal_serial_a", "portal_serial_a")
-        result = self.make_jsonrpc_request("/my/counters", {"counters": ["serial_count"]})
+        result = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["serial_count"]}
+        )
         self.assertEqual(result["serial_count"], 2)
         self.authenticate("portal_serial_b", "portal_serial_b")
-        result = self.make_jsonrpc_request("/my/counters", {"counters": ["serial_count"]})
+        result = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["serial_count"]}
+        )
         self.assertEqual(result["serial_count"], 1)
 
     def test_returned_serial_leaves_the_list(self):
         lot = self._lots(["PS-A-002"])
-        delivery = self.env["stock.move.line"].search(
-            [("lot_id", "=", lot.id), ("location_dest_id.usage", "=", "customer")]
-        ).picking_id
+        delivery = (
+            self.env["stock.move.line"]
+            .search(
+                [("lot_id", "=", lot.id), ("location_dest_id.usage", "=", "customer")]
+            )
+            .picking_id
+        )
         wizard = (
             self.env["stock.return.picking"]
             .with_context(active_id=delivery.id, active_model="stock.picking")

@@ -146,9 +146,7 @@ class TestCustomerReturns(SerialCase):
         picking = self._return_picking(self.globex, ["R-060", "R-061", "R-062"])
         self.assertTrue(picking.serial_is_customer_return)
         reason = "Globex bought them second hand, approved by sales"
-        picking.with_user(self.manager).write(
-            {"serial_return_override_reason": reason}
-        )
+        picking.with_user(self.manager).write({"serial_return_override_reason": reason})
         self.assertEqual(picking.sudo().serial_return_override_user_id, self.manager)
         # Anyone may validate once the manager accepted it.
         self._validate(picking.with_user(self.clerk))

@@ -23,18 +23,17 @@ class TestWarranty(SerialCase):
         return lots
 
     def _set_shipped_on(self, lots, when):
-        """Date the delivery of these serials back, then recompute them as
-        after any operation (the set-based SQL path)."""
+        """Date the delivery of these serials back (and their receipt before
+        it), then recompute them as after any operation (the SQL path)."""
         lines = self.env["stock.move.line"].search(
-            [
-                ("lot_id", "in", lots.ids),
-                ("state", "=", "done"),
-                ("location_dest_id.usage", "=", "customer"),
-            ]
+            [("lot_id", "in", lots.ids), ("state", "=", "done")]
         )
-        self.assertTrue(lines)
-        lines.write({"date": when})
+        shipped = lines.filtered(lambda ml: ml.location_dest_id.usage == "customer")
+        self.assertTrue(shipped)
+        (lines - shipped).write({"date": when - timedelta(days=1)})
+        shipped.write({"date": when})
         lots._serial_recompute_status()
+        self.assertEqual(set(lots.mapped("serial_status")), {"shipped"})
 
     def test_warranty_from_shipped_date(self):
         lot = self._ship(["W-001"])
@@ -95,9 +94,13 @@ class TestWarranty(SerialCase):
         self._set_shipped_on(lot, datetime(2020, 1, 15, 9, 0))
         self.assertEqual(lot.warranty_end_date, date(2021, 1, 15))
         self.assertFalse(lot.serial_under_warranty)
-        delivery = self.env["stock.move.line"].search(
-            [("lot_id", "=", lot.id), ("location_dest_id.usage", "=", "customer")]
-        ).picking_id
+        delivery = (
+            self.env["stock.move.line"]
+            .search(
+                [("lot_id", "=", lot.id), ("location_dest_id.usage", "=", "customer")]
+            )
+            .picking_id
+        )
         return_wizard = (
             self.env["stock.return.picking"]
             .with_context(active_id=delivery.id, active_model="stock.picking")
@@ -128,7 +131,9 @@ class TestWarranty(SerialCase):
         ours = current | old | in_stock
         Lot = self.env["stock.lot"]
         scope = [("id", "in", ours.ids)]
-        self.assertEqual(Lot.search(scope + [("serial_under_warranty", "=", True)]), current)
+        self.assertEqual(
+            Lot.search(scope + [("serial_under_warranty", "=", True)]), current
+        )
         self.assertEqual(
             Lot.search(scope + [("serial_under_warranty", "=", False)]), old | in_stock
         )

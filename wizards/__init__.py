@@ -3,3 +3,4 @@ from . import stock_serial_entry
 from . import stock_serial_reject
 from . import stock_serial_label_wizard
 from . import stock_serial_trace
+from . import stock_serial_purchase_import

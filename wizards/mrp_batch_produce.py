@@ -27,7 +27,7 @@ class MrpBatchProduce(models.TransientModel):
     @api.depends("production_id")
     def _compute_lot_name(self):
         preset = {wizard: wizard.lot_name for wizard in self}
-        super()._compute_lot_name()
+        result = super()._compute_lot_name()
         for wizard in self:
             production = wizard.production_id
             if (
@@ -41,6 +41,7 @@ class MrpBatchProduce(models.TransientModel):
             # the global sequence; nothing is consumed until Generate.
             product = production.product_id.with_company(production.company_id)
             wizard.lot_name = product._serial_preview_name()
+        return result
 
     def action_generate_production_text(self):
         self.ensure_one()

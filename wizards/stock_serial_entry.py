@@ -172,10 +172,9 @@ class StockSerialEntry(models.TransientModel):
         }
         lines = move.move_line_ids
         if mode == "add":
+            # A line may carry both (serials pre-assigned on a purchase line).
             values["serial_names"] = "\n".join(
-                name
-                for name in (lines.mapped("lot_id.name") + lines.mapped("lot_name"))
-                if name
+                name for name in (ml.lot_id.name or ml.lot_name for ml in lines) if name
             )
             if move.product_id.serial_auto_generate and not lines:
                 values["input_method"] = "auto"
@@ -288,6 +287,7 @@ class StockSerialEntry(models.TransientModel):
         statuses = dict(SERIAL_STATUSES)
         scope_company = self.company_id.serial_unique_scope == "company"
         is_return = bool(self.move_id.origin_returned_move_id)
+        from_customer = self.move_id.location_id.usage == "customer"
         reasons = {}
         products = self.env["product.product"].browse({row[2] for row in rows})
         product_names = {product.id: product.display_name for product in products}
@@ -309,7 +309,9 @@ class StockSerialEntry(models.TransientModel):
                 continue
             if on_hand:
                 reasons[name] = _("is already in stock")
-            elif status in GONE_STATUSES and not is_return:
+            elif status in GONE_STATUSES and not (
+                is_return or (from_customer and status == "shipped")
+            ):
                 reasons[name] = _(
                     "has left the company (%(status)s) and can only come back "
                     "through a return",

@@ -29,8 +29,8 @@ class StockSerialPurchaseImport(models.TransientModel):
     )
     purchase_order_id = fields.Many2one(
         "purchase.order",
-        string="Purchase Order",
-        domain="[('company_id', '=', company_id), ('state', 'in', ('purchase', 'done'))]",
+        domain="[('company_id', '=', company_id), "
+        "('state', 'in', ('purchase', 'done'))]",
         help="Optional: the template then lists this order's units received "
         "without serial numbers.",
     )
@@ -83,9 +83,7 @@ class StockSerialPurchaseImport(models.TransientModel):
         for ml in move_lines:
             order = ml.move_id.purchase_line_id.order_id
             product = ml.product_id.default_code or ml.product_id.name
-            rows.extend(
-                [(order.name, product, "")] * int(ml.quantity_product_uom)
-            )
+            rows.extend([(order.name, product, "")] * int(ml.quantity_product_uom))
             if len(rows) >= TEMPLATE_MAX_ROWS:
                 break
         return rows[:TEMPLATE_MAX_ROWS]
@@ -130,7 +128,7 @@ class StockSerialPurchaseImport(models.TransientModel):
         errors, plan = self._serial_check_rows(rows)
         if errors:
             lines = [
-                _("Row %(row)s: %(reason)s", row=row, reason=reason)
+                self.env._("Row %(row)s: %(reason)s", row=row, reason=reason)
                 for row, reason in sorted(errors)[:REPORT_MAX_ROWS]
             ]
             if len(errors) > REPORT_MAX_ROWS:
@@ -186,13 +184,15 @@ class StockSerialPurchaseImport(models.TransientModel):
         display name is ``text`` (case-insensitive)."""
         key = text.casefold()
         return order.order_line.product_id.filtered(
-            lambda p: key
-            in {
-                (p.default_code or "").casefold(),
-                (p.barcode or "").casefold(),
-                (p.name or "").casefold(),
-                p.display_name.casefold(),
-            }
+            lambda p: (
+                key
+                in {
+                    (p.default_code or "").casefold(),
+                    (p.barcode or "").casefold(),
+                    (p.name or "").casefold(),
+                    p.display_name.casefold(),
+                }
+            )
         )
 
     def _serial_check_rows(self, rows):
@@ -274,6 +274,12 @@ class StockSerialPurchaseImport(models.TransientModel):
                 continue
             groups[(order, products)].append(row)
         errors += self._serial_check_names(groups)
+        # Units go to the rows that are otherwise right, in file order.
+        bad = {number for number, _reason in errors}
+        groups = {
+            key: [row for row in rows if row["_row"] not in bad]
+            for key, rows in groups.items()
+        }
         plan, capacity_errors = self._serial_allocate(groups)
         errors += capacity_errors
         return errors, plan
@@ -455,7 +461,9 @@ class StockSerialPurchaseImport(models.TransientModel):
         self.env.invalidate_all()
         lots._serial_recompute_status()
         for order in lots.purchase_line_id.order_id:
-            order_lots = lots.filtered(lambda lot, o=order: lot.purchase_line_id.order_id == o)
+            order_lots = lots.filtered(
+                lambda lot, o=order: lot.purchase_line_id.order_id == o
+            )
             order.message_post(
                 body=_(
                     "%(count)s serial numbers imported for units received without "

@@ -70,6 +70,11 @@ class StockSerialTrace(models.TransientModel):
         compute="_compute_summary", string="Customers to Contact (Summary)"
     )
 
+    @api.depends("lot_id", "direction")
+    def _compute_display_name(self):
+        for trace in self:
+            trace.display_name = _("Trace %(serial)s", serial=trace.lot_id.name or "")
+
     @api.depends("line_ids.customer_id", "line_ids.lot_id", "line_ids.delivery_date")
     def _compute_summary(self):
         for trace in self:
@@ -324,7 +329,7 @@ class StockSerialTraceLine(models.TransientModel):
     document_ref = fields.Char(string="Document", readonly=True)
     document_model = fields.Char(readonly=True)
     document_res_id = fields.Integer(readonly=True)
-    customer_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    customer_id = fields.Many2one("res.partner", readonly=True)
     delivery_date = fields.Datetime(readonly=True)
 
     def action_open_document(self):

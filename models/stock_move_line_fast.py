@@ -1,0 +1,420 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Fast path of stock.move.line._action_done for serial numbers (issue 6).
+
+Odoo moves quants one move line at a time: for each serial it gathers quants,
+creates or writes one quant at the source and one at the destination, each
+with its own queries. For thousands of serials that is most of the time of a
+receipt or a delivery. Here the lines whose outcome is certain are done in a
+few set-based steps that leave exactly what Odoo's loop leaves (same quants,
+quantities, reservations, in dates, lots); every other line goes through
+Odoo's own code, unchanged:
+
+- receipt-like lines (from a vendor, production or inventory location into an
+  internal location) of a serial that has no quant anywhere yet;
+- delivery-like lines (from an internal location to a customer, vendor,
+  production or inventory location) of a serial reserved by this very line on
+  its only quant at the source.
+
+Packages, owners (consignment), lot-tracked or untracked products, products
+valued by lot, units other than the product's, quantities other than one,
+inventory adjustments, chained moves (multi-step routes) and scrap locations
+are never taken: Odoo's loop handles them.
+"""
+
+from collections import Counter, defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import float_compare
+
+FAST_IN_SOURCES = ("supplier", "production", "inventory")
+FAST_OUT_DESTINATIONS = ("customer", "supplier", "production", "inventory")
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """Reserve the serials of new lines in one batch (see StockQuant)."""
+        if (
+            len(vals_list) < 2
+            or self.env.context.get("serial_no_fast_path")
+            or "serial_fast_reserve" in self.env.context
+            or not all(vals.get("move_id") for vals in vals_list)
+            or any(vals.get("state") == "done" for vals in vals_list)
+        ):
+            return super().create(vals_list)
+        pending = []
+        lines = super(
+            StockMoveLine, self.with_context(serial_fast_reserve=pending)
+        ).create(vals_list)
+        if pending:
+            self.env["stock.quant"]._serial_fast_reserve(pending)
+        return lines.with_env(self.env)
+
+    def _action_done(self):
+        candidates = self._serial_fast_candidates()
+        if not candidates:
+            return super()._action_done()
+        candidates._serial_fast_assign_lots()
+        fast_in, fast_out = candidates._serial_fast_split()
+        fast = fast_in | fast_out
+        rest = self - fast
+        result = super(StockMoveLine, rest)._action_done() if rest else None
+        if fast:
+            fast._check_company()
+            now = fields.Datetime.now()
+            fast_in._serial_fast_done_in(now)
+            fast_out._serial_fast_done_out()
+            fast.write({"date": now})
+        return result
+
+    # ------------------------------------------------------------------
+    # Which lines
+    # ------------------------------------------------------------------
+    def _serial_fast_candidates(self):
+        """Lines that may take the fast path, judged on their own fields."""
+        if self.env.context.get("serial_no_fast_path") or len(self) < 2:
+            return self.browse()
+        if not self._serial_fast_quant_create_is_plain():
+            return self.browse()
+        lines = self.filtered(lambda ml: ml._serial_fast_line_ok())
+        # The same serial twice is Odoo's (or the serial rules') business.
+        keys = Counter(ml.lot_id.id or ml.lot_name for ml in lines)
+        return lines.filtered(lambda ml: keys[ml.lot_id.id or ml.lot_name] == 1)
+
+    def _serial_fast_line_ok(self):
+        self.ensure_one()
+        product = self.product_id
+        move = self.move_id
+        if (
+            product.tracking != "serial"
+            or not product.is_storable
+            or product.lot_valuated
+            or self.product_uom_id != product.uom_id
+            or float_compare(
+                self.quantity, 1, precision_rounding=self.product_uom_id.rounding
+            )
+            != 0
+            or self.package_id
+            or self.result_package_id
+            or self.owner_id
+            or self.is_inventory
+            or not move
+            or move.is_inventory
+            or move.restrict_partner_id
+            or move.move_orig_ids
+            or move.move_dest_ids
+        ):
+            return False
+        if not self.lot_id and not (
+            self.lot_name and move.picking_type_id.use_create_lots
+        ):
+            return False
+        return self._serial_fast_direction() is not None
+
+    def _serial_fast_direction(self):
+        source, dest = self.location_id, self.location_dest_id
+        if source.scrap_location or dest.scrap_location:
+            return None
+        if source.usage in FAST_IN_SOURCES and dest.usage == "internal":
+            return "in"
+        if source.usage == "internal" and dest.usage in FAST_OUT_DESTINATIONS:
+            return "out"
+        return None
+
+    def _serial_fast_quant_create_is_plain(self):
+        """True when no installed module overrides stock.quant's create or
+        write beyond stock itself: then quants may be created in one batch."""
+        from odoo.addons.stock.models.stock_quant import StockQuant
+
+        for cls in type(self.env["stock.quant"]).__mro__:
+            if cls is StockQuant:
+                return True
+            if "create" in vars(cls) or "write" in vars(cls):
+                return False
+        return False
+
+    def _serial_fast_assign_lots(self):
+        """Resolve typed serial names to lots as Odoo does at validation:
+        existing lots of the product are used, missing ones created."""
+        named = self.filtered(lambda ml: not ml.lot_id)
+        by_key = defaultdict(list)
+        for ml in named:
+            by_key[(ml.product_id, ml.company_id)].append(ml)
+        Lot = self.env["stock.lot"]
+        to_create = []
+        for (product, company), mls in by_key.items():
+            lots = Lot.search(
+                [
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "=", company.id),
+                    ("product_id", "=", product.id),
+                    ("name", "in", [ml.lot_name for ml in mls]),
+                ]
+            )
+            by_name = {lot.name: lot for lot in lots}
+            for ml in mls:
+                if ml.lot_name in by_name:
+                    ml.lot_id = by_name[ml.lot_name]
+                else:
+                    to_create.append(ml)
+        if not to_create:
+            return
+        lines = self.browse([ml.id for ml in to_create])
+        lots = Lot.create([ml._prepare_new_lot_vals() for ml in lines])
+        self._serial_fast_set_lots(lines, lots)
+
+    def _serial_fast_set_lots(self, lines, lots):
+        """lines[i].lot_id = lots[i]: what Odoo's per-line write does for
+        lines that reserve nothing (their source bypasses reservation)."""
+        assert len(lines) == len(lots)
+        bypass = lines.filtered(
+            lambda ml: ml.move_id._should_bypass_reservation(ml.location_id)
+        )
+        if len(bypass) != len(lines):
+            for ml, lot in zip(lines, lots, strict=True):
+                ml.lot_id = lot
+            return
+        lines.flush_recordset()
+        self.env.cr.execute(
+            """
+            UPDATE stock_move_line ml
+               SET lot_id = v.lot_id, write_uid = %s, write_date = %s
+              FROM unnest(%s::int[], %s::int[]) AS v(id, lot_id)
+             WHERE ml.id = v.id
+            """,
+            [self.env.uid, fields.Datetime.now(), lines.ids, lots.ids],
+        )
+        lines.invalidate_recordset(["lot_id", "write_uid", "write_date"])
+        lines.modified(["lot_id"])
+
+    def _serial_fast_split(self):
+        """(lines in, lines out) that the fast path handles for sure."""
+        lots = self.lot_id
+        self.env["stock.quant"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT id, lot_id, product_id, location_id, package_id, owner_id,
+                   quantity, reserved_quantity
+              FROM stock_quant
+             WHERE lot_id = ANY(%s)
+               FOR NO KEY UPDATE
+            """,
+            [lots.ids],
+        )
+        quants_by_lot = defaultdict(list)
+        for row in self.env.cr.dictfetchall():
+            quants_by_lot[row["lot_id"]].append(row)
+        fast_in, fast_out = [], []
+        untracked_ok = {}
+        Quant = self.env["stock.quant"]
+        for ml in self:
+            direction = ml._serial_fast_direction()
+            quants = quants_by_lot.get(ml.lot_id.id, [])
+            if ml.lot_id.product_id != ml.product_id:
+                continue
+            if direction == "in":
+                if quants:
+                    continue
+                # Odoo would take a negative serial quant at the source from
+                # untracked stock there: only when none is available.
+                key = (ml.product_id, ml.location_id)
+                if key not in untracked_ok:
+                    untracked_ok[key] = not Quant._get_available_quantity(
+                        ml.product_id, ml.location_id, lot_id=False, strict=True
+                    )
+                if untracked_ok[key]:
+                    fast_in.append(ml.id)
+            elif direction == "out":
+                here = [
+                    q
+                    for q in quants
+                    if q["location_id"] == ml.location_id.id
+                    and not q["package_id"]
+                    and not q["owner_id"]
+                ]
+                there = [
+                    q
+                    for q in quants
+                    if q["location_id"] == ml.location_dest_id.id
+                    and not q["package_id"]
+                    and not q["owner_id"]
+                ]
+                if (
+                    len(here) == 1
+                    and len(there) <= 1
+                    and here[0]["product_id"] == ml.product_id.id
+                    and here[0]["quantity"] == 1
+                    and here[0]["reserved_quantity"] == 1
+                    and all(q["product_id"] == ml.product_id.id for q in there)
+                ):
+                    fast_out.append(ml.id)
+        return self.browse(fast_in), self.browse(fast_out)
+
+    # ------------------------------------------------------------------
+    # Moving the quants
+    # ------------------------------------------------------------------
+    def _serial_fast_create_quants(self, vals_list):
+        """Create quants in one batch, as stock.quant.create would one by one
+        outside inventory mode (checked by _serial_fast_quant_create_is_plain)."""
+        from odoo.addons.stock.models.stock_quant import StockQuant
+
+        Quant = self.env["stock.quant"].sudo()
+        return super(StockQuant, Quant).create(vals_list)
+
+    def _serial_fast_done_in(self, now):
+        """Odoo, per line: a quant of -1 at the source and +1 at the
+        destination, both dated now (the serial had no quant anywhere)."""
+        if not self:
+            return
+        vals_list = []
+        for ml in self:
+            for location, quantity in (
+                (ml.location_id, -1.0),
+                (ml.location_dest_id, 1.0),
+            ):
+                vals_list.append(
+                    {
+                        "product_id": ml.product_id.id,
+                        "location_id": location.id,
+                        "lot_id": ml.lot_id.id,
+                        "package_id": False,
+                        "owner_id": False,
+                        "in_date": now,
+                        "quantity": quantity,
+                    }
+                )
+        self._serial_fast_create_quants(vals_list)
+
+    def _serial_fast_done_out(self):
+        """Odoo, per line: unreserve and take the unit from its quant at the
+        source (left at 0, in date kept), then add it to the destination
+        quant of the serial (created, or its quantity raised), dated as the
+        source quant."""
+        if not self:
+            return
+        Quant = self.env["stock.quant"].sudo()
+        quants = Quant.search(
+            [
+                ("lot_id", "in", self.lot_id.ids),
+                ("package_id", "=", False),
+                ("owner_id", "=", False),
+                ("location_id", "in", (self.location_id | self.location_dest_id).ids),
+            ]
+        )
+        by_key = {(q.lot_id.id, q.location_id.id): q for q in quants}
+        sources = Quant.browse(
+            [by_key[(ml.lot_id.id, ml.location_id.id)].id for ml in self]
+        )
+        in_dates = {q.lot_id.id: q.in_date for q in sources}
+        sources.write({"reserved_quantity": 0, "quantity": 0})
+        to_create = []
+        by_increment = defaultdict(list)
+        for ml in self:
+            there = by_key.get((ml.lot_id.id, ml.location_dest_id.id))
+            in_date = in_dates[ml.lot_id.id]
+            if there:
+                by_increment[(there.quantity + 1, in_date)].append(there.id)
+            else:
+                to_create.append(
+                    {
+                        "product_id": ml.product_id.id,
+                        "location_id": ml.location_dest_id.id,
+                        "lot_id": ml.lot_id.id,
+                        "package_id": False,
+                        "owner_id": False,
+                        "in_date": in_date,
+                        "quantity": 1.0,
+                    }
+                )
+        for (quantity, in_date), ids in by_increment.items():
+            Quant.browse(ids).write({"in_date": in_date, "quantity": quantity})
+        if to_create:
+            self._serial_fast_create_quants(to_create)
+
+
+class StockQuant(models.Model):
+    _inherit = "stock.quant"
+
+    @api.model
+    def _update_reserved_quantity(
+        self,
+        product_id,
+        location_id,
+        quantity,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=True,
+    ):
+        """While serial move lines are created in a batch (context key
+        serial_fast_reserve), reserving one serial on its plain quant is
+        collected and done for all lines at once by _serial_fast_reserve."""
+        pending = self.env.context.get("serial_fast_reserve")
+        if (
+            pending is not None
+            and not self
+            and strict
+            and lot_id
+            and not package_id
+            and not owner_id
+            and product_id.tracking == "serial"
+            and float_compare(
+                quantity, 1, precision_rounding=product_id.uom_id.rounding
+            )
+            == 0
+        ):
+            pending.append((product_id, location_id, lot_id))
+            return None
+        return super()._update_reserved_quantity(
+            product_id,
+            location_id,
+            quantity,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
+
+    @api.model
+    def _serial_fast_reserve(self, pending):
+        """Reserve one unit of each (product, location, serial): Odoo writes
+        reserved_quantity + 1 (and the same in date) on the serial's only
+        plain quant there when it holds stock; anything else is done by
+        Odoo's own method, one by one."""
+        self = self.with_context(serial_fast_reserve=None).sudo()
+        keys = Counter((loc.id, lot.id) for _product, loc, lot in pending)
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            SELECT id, product_id, location_id, lot_id, quantity, reserved_quantity
+              FROM stock_quant
+             WHERE lot_id = ANY(%s) AND package_id IS NULL AND owner_id IS NULL
+               FOR NO KEY UPDATE
+            """,
+            [list({lot.id for _product, _loc, lot in pending})],
+        )
+        quants = defaultdict(list)
+        for row in self.env.cr.dictfetchall():
+            quants[(row["location_id"], row["lot_id"])].append(row)
+        by_reserved = defaultdict(list)
+        slow = []
+        for product, location, lot in pending:
+            found = quants.get((location.id, lot.id), [])
+            if (
+                keys[(location.id, lot.id)] == 1
+                and len(found) == 1
+                and found[0]["product_id"] == product.id
+                and found[0]["quantity"] > 0
+            ):
+                quant = found[0]
+                by_reserved[max(0, quant["reserved_quantity"] + 1)].append(quant["id"])
+            else:
+                slow.append((product, location, lot))
+        for reserved, ids in by_reserved.items():
+            self.browse(ids).write({"reserved_quantity": reserved})
+        for product, location, lot in slow:
+            self._update_reserved_quantity(product, location, 1, lot_id=lot)

@@ -1,0 +1,445 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The fast paths (issue 6) leave exactly what Odoo's own path leaves.
+
+Each test runs the same operation twice on identical data, once with the fast
+paths off (context ``serial_no_fast_path``: Odoo's per-line code) and once on,
+and compares normalized snapshots of quants, lots, move lines, moves and
+valuation layers. Times are frozen so that dates compare too.
+"""
+
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from ..models.stock_move_line_fast import StockMoveLine as FastLine
+from ..models.stock_move_line_fast import StockQuant as FastQuant
+from .common import SerialCase
+
+N = 30
+
+
+@tagged("post_install", "-at_install")
+class TestPerformanceEquivalence(SerialCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.package = cls.env["stock.quant.package"].create({"name": "PACK-EQ"})
+        cls.owner = cls.env["res.partner"].create({"name": "Consignor"})
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+    def _new_product(self, code):
+        return self._serial_product(f"Equivalence {code}", code, standard_price=7.5)
+
+    def _names(self, prefix, count=N, start=1):
+        return [f"{prefix}-{i:04d}" for i in range(start, start + count)]
+
+    def _run(self, native, operation):
+        """Run operation(env, product, prefix) with the fast path on or off;
+        return the snapshot and the lines the fast path took."""
+        prefix = "NAT" if native else "FST"
+        product = self._new_product(prefix)
+        env = self.env(context=dict(self.env.context, serial_no_fast_path=native))
+        taken = {
+            "in": self.env["stock.move.line"],
+            "out": self.env["stock.move.line"],
+            "reserved": [],
+        }
+        reserve = FastQuant._serial_fast_reserve
+
+        def reserve_spy(quants, pending):
+            taken["reserved"] += pending
+            return reserve(quants, pending)
+
+        def spy(direction):
+            original = getattr(FastLine, f"_serial_fast_done_{direction}")
+
+            def wrapper(lines, *args):
+                taken[direction] |= lines
+                return original(lines, *args)
+
+            return wrapper
+
+        with (
+            patch.object(FastLine, "_serial_fast_done_in", spy("in")),
+            patch.object(FastLine, "_serial_fast_done_out", spy("out")),
+            patch.object(FastQuant, "_serial_fast_reserve", reserve_spy),
+        ):
+            # the helpers of SerialCase use self.env: the whole flow, setup
+            # included, runs with the fast paths on, or off
+            self.env = env
+            try:
+                operation(env, product.with_env(env), prefix)
+            finally:
+                del self.env
+        return self._snapshot(product, prefix), taken
+
+    def _compare(self, operation, fast_in=0, fast_out=0, reserved=None):
+        with freeze_time("2026-03-02 10:00:00"):
+            native, taken_native = self._run(True, operation)
+            fast, taken_fast = self._run(False, operation)
+        self.assertFalse(taken_native["in"] | taken_native["out"])
+        self.assertFalse(taken_native["reserved"])
+        for key in native:
+            self.assertEqual(fast[key], native[key], f"{key} differ")
+        self.assertEqual(len(taken_fast["in"]), fast_in)
+        self.assertEqual(len(taken_fast["out"]), fast_out)
+        if reserved is not None:
+            self.assertEqual(len(taken_fast["reserved"]), reserved)
+        return native
+
+    def _snapshot(self, product, prefix):
+        self.env.flush_all()
+        self.env.invalidate_all()
+
+        def name(value):
+            return value[len(prefix) :] if value and value.startswith(prefix) else value
+
+        quants = self.env["stock.quant"].search([("product_id", "=", product.id)])
+        lots = self.env["stock.lot"].search([("product_id", "=", product.id)])
+        lines = self.env["stock.move.line"].search([("product_id", "=", product.id)])
+        moves = self.env["stock.move"].search([("product_id", "=", product.id)])
+        layers = self.env["stock.valuation.layer"].search(
+            [("product_id", "=", product.id)]
+        )
+        return {
+            "quants": sorted(
+                (
+                    name(q.lot_id.name),
+                    q.location_id.id,
+                    q.quantity,
+                    q.reserved_quantity,
+                    q.package_id.id,
+                    q.owner_id.id,
+                    str(q.in_date),
+                    q.company_id.id,
+                )
+                for q in quants
+            ),
+            "lots": sorted(
+                (
+                    name(lot.name),
+                    lot.company_id.id,
+                    lot.serial_status or "",
+                    lot.supplier_id.id,
+                    lot.customer_id.id,
+                    str(lot.received_date),
+                    str(lot.shipped_date),
+                    lot.serial_company_id.id,
+                )
+                for lot in lots
+            ),
+            "move_lines": sorted(
+                (
+                    name(ml.lot_id.name) or "",
+                    name(ml.lot_name) or "",
+                    ml.location_id.id,
+                    ml.location_dest_id.id,
+                    ml.quantity,
+                    ml.quantity_product_uom,
+                    ml.state,
+                    ml.picked,
+                    str(ml.date),
+                    ml.package_id.id,
+                    ml.result_package_id.id,
+                    ml.owner_id.id,
+                    ml.company_id.id,
+                )
+                for ml in lines
+            ),
+            "moves": sorted(
+                (
+                    m.state,
+                    m.quantity,
+                    m.product_uom_qty,
+                    m.location_id.id,
+                    m.location_dest_id.id,
+                    m.picked,
+                    len(m.move_line_ids),
+                )
+                for m in moves
+            ),
+            "valuation": sorted(
+                (
+                    svl.quantity,
+                    svl.value,
+                    svl.unit_cost,
+                    svl.remaining_qty,
+                    svl.remaining_value,
+                    svl.stock_move_id.location_id.id,
+                )
+                for svl in layers
+            ),
+        }
+
+    def _receipt(self, env, product, names, prefix):
+        picking = self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_loc,
+            self.stock,
+            product,
+            len(names),
+            self.vendor,
+        )
+        picking = picking.with_env(env)
+        wizard = env["stock.serial.entry"].with_context(
+            **picking.move_ids.action_open_serial_entry()["context"]
+        )
+        text = "\n".join(f"{prefix}{name}" for name in names)
+        wizard.create({"serial_text": text}).action_apply()
+        self.assertIs(picking.button_validate(), True)
+        return picking
+
+    def _delivery(self, env, product, lots, reserve=True):
+        picking = self._picking(
+            self.warehouse.out_type_id,
+            self.stock,
+            self.customer_loc,
+            product,
+            len(lots),
+            self.customer,
+        ).with_env(env)
+        if reserve:
+            picking.action_assign()
+        wizard = env["stock.serial.entry"].with_context(
+            **picking.move_ids.action_open_serial_entry()["context"]
+        )
+        wizard = wizard.create({})
+        wizard.lot_ids = lots
+        wizard.action_apply()
+        self.assertIs(picking.button_validate(), True)
+        return picking
+
+    # ------------------------------------------------------------------
+    # receipts
+    # ------------------------------------------------------------------
+    def test_receipt_same_as_native(self):
+        def operation(env, product, prefix):
+            # some serials exist already (planned, e.g. pre-assigned on a PO)
+            env["stock.lot"].create(
+                [
+                    {"name": f"{prefix}{name}", "product_id": product.id}
+                    for name in self._names("-R", 5)
+                ]
+            )
+            self._receipt(env, product, self._names("-R"), prefix)
+
+        snapshot = self._compare(operation, fast_in=N)
+        self.assertEqual(len(snapshot["quants"]), 2 * N)
+        self.assertEqual({lot[2] for lot in snapshot["lots"]}, {"received"})
+
+    def test_receipt_with_packages_and_owner_falls_back(self):
+        def operation(env, product, prefix):
+            picking = self._picking(
+                self.warehouse.in_type_id,
+                self.supplier_loc,
+                self.stock,
+                product,
+                6,
+                self.vendor,
+            ).with_env(env)
+            move = picking.move_ids
+            move.move_line_ids.unlink()
+            names = [f"{prefix}{name}" for name in self._names("-P", 6)]
+            env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": product.id,
+                        "product_uom_id": product.uom_id.id,
+                        "location_id": self.supplier_loc.id,
+                        "location_dest_id": self.stock.id,
+                        "lot_name": name,
+                        "quantity": 1,
+                        "picked": True,
+                        # two in a package, one on consignment, three plain
+                        "result_package_id": self.package.id if i < 2 else False,
+                        "owner_id": self.owner.id if i == 2 else False,
+                    }
+                    for i, name in enumerate(names)
+                ]
+            )
+            self.assertIs(picking.button_validate(), True)
+
+        self._compare(operation, fast_in=3)
+
+    def test_receipt_of_a_serial_with_quants_falls_back(self):
+        def operation(env, product, prefix):
+            self._receipt(env, product, self._names("-Q", 4), prefix)
+            lots = self._lots([f"{prefix}{n}" for n in self._names("-Q", 2)], product)
+            self._delivery(env, product, lots)
+            # both shipped serials come back from the customer: they have
+            # quants (at the customer, and zero ones in stock)
+            picking = self._picking(
+                self.warehouse.in_type_id,
+                self.customer_loc,
+                self.stock,
+                product,
+                2,
+                self.customer,
+            ).with_env(env)
+            move = picking.move_ids
+            move.move_line_ids.unlink()
+            env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": product.id,
+                        "product_uom_id": product.uom_id.id,
+                        "location_id": self.customer_loc.id,
+                        "location_dest_id": self.stock.id,
+                        "quantity": 1,
+                        "picked": True,
+                        "lot_id": lot.id,
+                    }
+                    for lot in lots
+                ]
+            )
+            self.assertIs(picking.button_validate(), True)
+
+        # The first receipt (4) and the delivery (2) go fast; the return from
+        # the customer does not (its serials have quants).
+        self._compare(operation, fast_in=4, fast_out=2)
+
+    # ------------------------------------------------------------------
+    # deliveries
+    # ------------------------------------------------------------------
+    def test_delivery_same_as_native(self):
+        def operation(env, product, prefix):
+            self._receipt(env, product, self._names("-D"), prefix)
+            lots = self._lots([f"{prefix}{n}" for n in self._names("-D")], product)
+            # a serial that has a (zero) quant at the customer already
+            Quant = env["stock.quant"].sudo()
+            Quant._update_available_quantity(
+                product, self.customer_loc, 1, lot_id=lots[0]
+            )
+            Quant._update_available_quantity(
+                product, self.customer_loc, -1, lot_id=lots[0]
+            )
+            self._delivery(env, product, lots[: N - 5])
+
+        snapshot = self._compare(operation, fast_in=N, fast_out=N - 5, reserved=N - 5)
+        statuses = [lot[2] for lot in snapshot["lots"]]
+        self.assertEqual(statuses.count("shipped"), N - 5)
+
+    def test_delivery_of_other_serials_than_reserved(self):
+        def operation(env, product, prefix):
+            self._receipt(env, product, self._names("-O", 10), prefix)
+            lots = self._lots([f"{prefix}{n}" for n in self._names("-O", 10)], product)
+            # reserve 4 (Odoo takes the first ones), pick the last 4 instead
+            self._delivery(env, product, lots.sorted("name")[-4:])
+
+        self._compare(operation, fast_in=10, fast_out=4)
+
+    def test_delivery_not_reserved_first(self):
+        def operation(env, product, prefix):
+            self._receipt(env, product, self._names("-U", 6), prefix)
+            lots = self._lots([f"{prefix}{n}" for n in self._names("-U", 6)], product)
+            self._delivery(env, product, lots, reserve=False)
+
+        self._compare(operation, fast_in=6, fast_out=6)
+
+    # ------------------------------------------------------------------
+    # what the fast path never takes
+    # ------------------------------------------------------------------
+    def test_candidates_exclude_what_the_fast_path_cannot_know(self):
+        product = self._new_product("CAND")
+        untracked = self.env["product.product"].create(
+            {"name": "Plain", "is_storable": True}
+        )
+        lot_lot = self.env["stock.lot"].create(
+            {"name": "LOT-1", "product_id": self.lot_product.id}
+        )
+        picking = self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_loc,
+            self.stock,
+            product,
+            8,
+            self.vendor,
+        )
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        chained = self.env["stock.move"].create(
+            {
+                "name": "next step",
+                "product_id": product.id,
+                "product_uom_qty": 1,
+                "product_uom": product.uom_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.shelf.id,
+            }
+        )
+        chained_receipt = self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_loc,
+            self.stock,
+            product,
+            1,
+            self.vendor,
+        )
+        chained_receipt.move_ids.move_dest_ids = [Command.link(chained.id)]
+        base = {
+            "product_id": product.id,
+            "product_uom_id": product.uom_id.id,
+            "location_id": self.supplier_loc.id,
+            "location_dest_id": self.stock.id,
+            "quantity": 1,
+            "picked": True,
+            "company_id": self.company.id,
+        }
+        ok = self.env["stock.move.line"].create(
+            [
+                dict(base, move_id=move.id, picking_id=picking.id, lot_name="C-1"),
+                dict(base, move_id=move.id, picking_id=picking.id, lot_name="C-2"),
+            ]
+        )
+        refused = self.env["stock.move.line"].create(
+            [
+                dict(
+                    base,
+                    move_id=move.id,
+                    lot_name="C-3",
+                    package_id=False,
+                    result_package_id=self.package.id,
+                ),
+                dict(base, move_id=move.id, lot_name="C-4", owner_id=self.owner.id),
+                dict(base, move_id=move.id, lot_name="C-5", quantity=2),
+                dict(base, move_id=move.id, lot_name="C-1"),  # twice
+                dict(base, move_id=move.id, lot_name=False),
+                dict(
+                    base,
+                    move_id=chained_receipt.move_ids.id,
+                    picking_id=chained_receipt.id,
+                    lot_name="C-6",
+                ),
+                dict(
+                    base,
+                    move_id=False,
+                    product_id=self.lot_product.id,
+                    lot_id=lot_lot.id,
+                    product_uom_id=self.lot_product.uom_id.id,
+                ),
+                dict(
+                    base,
+                    move_id=False,
+                    product_id=untracked.id,
+                    product_uom_id=untracked.uom_id.id,
+                ),
+            ]
+        )
+        candidates = (ok | refused)._serial_fast_candidates()
+        self.assertEqual(candidates, ok[1])  # C-1 appears twice: not taken
+        self.assertFalse(
+            (ok | refused)
+            .with_context(serial_no_fast_path=True)
+            ._serial_fast_candidates()
+        )
+        self.assertEqual(ok._serial_fast_candidates(), ok)
