@@ -285,3 +285,31 @@ class TestSerialEntryWizard(SerialCase):
         wizard.lot_ids = self._lots(["COMP-1"])
         wizard.action_apply()
         self.assertEqual(production.move_raw_ids.move_line_ids.lot_id.name, "COMP-1")
+
+    def test_receipt_from_customer_accepts_shipped_serial(self):
+        self._receive(["BACK-1"])
+        lot = self._lots(["BACK-1"])
+        self._deliver(lot)
+        picking = self._picking(
+            self.warehouse.in_type_id,
+            self.customer_loc,
+            self.stock,
+            self.product,
+            1,
+            self.customer,
+        )
+        wizard = self._entry(picking.move_ids, serial_text="BACK-1")
+        wizard.action_add()
+        self.assertEqual(wizard._names(), ["BACK-1"], wizard.report)
+        wizard.action_apply()
+        self._validate(picking)
+        self.assertEqual(lot.serial_status, "returned")
+        # From a vendor, the same shipped serial is refused.
+        self._deliver(lot)
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 1
+        )
+        wizard = self._entry(receipt.move_ids, serial_text="BACK-1")
+        wizard.action_add()
+        self.assertFalse(wizard._names())
+        self.assertIn("BACK-1: has left the company", wizard.report)
