@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
+from ..lib import names as name_rules
+
 TRACING_STATES = [
     ("none", "Not Serial-Tracked"),
     ("missing", "Serials Missing"),
@@ -148,7 +150,7 @@ class PurchaseOrderLine(models.Model):
         """
         self.ensure_one()
         self._serial_check_editable()
-        names = list(dict.fromkeys(name for name in names if name))
+        names = list(dict.fromkeys(filter(None, map(name_rules.normalize, names))))
         required = self._serial_required_count()
         if len(names) > required:
             raise ValidationError(
@@ -237,8 +239,12 @@ class PurchaseOrderLine(models.Model):
         lots = lots.sudo().filtered(lambda lot: lot.serial_status == "planned")
         if not lots:
             return
-        move_lines = self.env["stock.move.line"].sudo().search(
-            [("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))]
+        move_lines = (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [("lot_id", "in", lots.ids), ("state", "not in", ("done", "cancel"))]
+            )
         )
         # stock.move.line refuses a lot change spanning several products.
         for product in move_lines.product_id:

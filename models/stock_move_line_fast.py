@@ -60,6 +60,9 @@ class StockMoveLine(models.Model):
         candidates._serial_fast_assign_lots()
         fast_in, fast_out = candidates._serial_fast_split()
         fast = fast_in | fast_out
+        import os
+        if os.environ.get("SST_DEBUG_FAST"):
+            print("DEBUG2", fast_in, fast_out, type(self).__mro__[:4], type(self)._serial_fast_done_out)
         rest = self - fast
         result = super(StockMoveLine, rest)._action_done() if rest else None
         if fast:
@@ -209,6 +212,9 @@ class StockMoveLine(models.Model):
         for row in self.env.cr.dictfetchall():
             quants_by_lot[row["lot_id"]].append(row)
         fast_in, fast_out = [], []
+        import os
+        if os.environ.get("SST_DEBUG_FAST"):
+            print("DEBUG", [(ml.lot_id.name, ml._serial_fast_direction(), ml.location_id.id, quants_by_lot.get(ml.lot_id.id)) for ml in self])
         untracked_ok = {}
         Quant = self.env["stock.quant"]
         for ml in self:

@@ -608,7 +608,10 @@ class StockSerialEntry(models.TransientModel):
                         owner_id=quant.owner_id.id,
                     )
                 )
-        move.move_line_ids.filtered(lambda ml: ml.state != "done").unlink()
+        existing = move.move_line_ids.filtered(lambda ml: ml.state != "done")
+        # reserved lines already right are kept (issue 6, stock_serial_entry_fast)
+        kept, vals_list = self._serial_fast_keep_lines(existing, vals_list)
+        (existing - kept).unlink()
         self.env["stock.move.line"].create(vals_list)
         move.picked = True
         return True

@@ -431,11 +431,12 @@ class StockSerialPurchaseImport(models.TransientModel):
             if field.store and field.column_type and name not in SPLIT_COLUMNS
         ]
         quant_vals = []
+        line_ids = []
         Quant = self.env["stock.quant"].sudo()
         for ml, names in plan.items():
             product = ml.product_id
             ml_lots = Lot.concat(*(lot_by_key[(product.id, name)] for name in names))
-            self._serial_split_line(ml, ml_lots, columns)
+            line_ids += self._serial_split_line(ml, ml_lots, columns)
             # Only the stock side: supplier quants are never read.
             quant_vals += [
                 {
@@ -459,6 +460,10 @@ class StockSerialPurchaseImport(models.TransientModel):
             )
         Quant.create(quant_vals)
         self.env.invalidate_all()
+        # What depends on the lines written in SQL (move quantities...) follows.
+        MoveLine.browse(line_ids).modified(
+            ["move_id", "lot_id", "quantity", "quantity_product_uom", "product_uom_id"]
+        )
         lots._serial_recompute_status()
         for order in lots.purchase_line_id.order_id:
             order_lots = lots.filtered(
@@ -477,7 +482,8 @@ class StockSerialPurchaseImport(models.TransientModel):
     def _serial_split_line(self, ml, lots, columns):
         """One done receipt line per serial: the line keeps the first serial
         when all its units are named, else the units left without serial;
-        copies of it carry the other serials (one unit each)."""
+        copies of it carry the other serials (one unit each). Returns the ids
+        of the lines written."""
         quantity = int(ml.quantity_product_uom)
         count = len(lots)
         uom_id = ml.product_id.uom_id.id
@@ -508,7 +514,7 @@ class StockSerialPurchaseImport(models.TransientModel):
             )
             copies = lots
         if not copies:
-            return
+            return [ml.id]
         column_list = SQL(", ").join(SQL.identifier(name) for name in columns)
         source_columns = SQL(", ").join(
             SQL.identifier("ml", name)
@@ -520,7 +526,7 @@ class StockSerialPurchaseImport(models.TransientModel):
             SQL(
                 "INSERT INTO %s (%s, lot_id, quantity, quantity_product_uom) "
                 "SELECT %s, new_lot.id, 1, 1 FROM %s ml, "
-                "unnest(%s::int[]) AS new_lot(id) WHERE ml.id = %s",
+                "unnest(%s::int[]) AS new_lot(id) WHERE ml.id = %s RETURNING id",
                 table,
                 column_list,
                 source_columns,
@@ -529,3 +535,4 @@ class StockSerialPurchaseImport(models.TransientModel):
                 ml.id,
             )
         )
+        return [ml.id] + [row[0] for row in self.env.cr.fetchall()]
