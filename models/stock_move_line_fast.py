@@ -28,6 +28,19 @@ from odoo import api, fields, models
 from odoo.tools import float_compare
 
 FAST_IN_SOURCES = ("supplier", "production", "inventory")
+
+
+class _Pending:
+    """Reservations collected while move lines are created. Compared by
+    identity: Odoo reuses an environment whose context is *equal*, so an
+    (equal) empty list from another call could stand in for this one."""
+
+    __slots__ = ("items",)
+
+    def __init__(self):
+        self.items = []
+
+
 FAST_OUT_DESTINATIONS = ("customer", "supplier", "production", "inventory")
 
 
@@ -45,12 +58,12 @@ class StockMoveLine(models.Model):
             or any(vals.get("state") == "done" for vals in vals_list)
         ):
             return super().create(vals_list)
-        pending = []
+        pending = _Pending()
         lines = super(
             StockMoveLine, self.with_context(serial_fast_reserve=pending)
         ).create(vals_list)
-        if pending:
-            self.env["stock.quant"]._serial_fast_reserve(pending)
+        if pending.items:
+            self.env["stock.quant"]._serial_fast_reserve(pending.items)
         return lines.with_env(self.env)
 
     def _action_done(self):
@@ -60,9 +73,6 @@ class StockMoveLine(models.Model):
         candidates._serial_fast_assign_lots()
         fast_in, fast_out = candidates._serial_fast_split()
         fast = fast_in | fast_out
-        import os
-        if os.environ.get("SST_DEBUG_FAST"):
-            print("DEBUG2", fast_in, fast_out, type(self).__mro__[:4], type(self)._serial_fast_done_out)
         rest = self - fast
         result = super(StockMoveLine, rest)._action_done() if rest else None
         if fast:
@@ -212,9 +222,6 @@ class StockMoveLine(models.Model):
         for row in self.env.cr.dictfetchall():
             quants_by_lot[row["lot_id"]].append(row)
         fast_in, fast_out = [], []
-        import os
-        if os.environ.get("SST_DEBUG_FAST"):
-            print("DEBUG", [(ml.lot_id.name, ml._serial_fast_direction(), ml.location_id.id, quants_by_lot.get(ml.lot_id.id)) for ml in self])
         untracked_ok = {}
         Quant = self.env["stock.quant"]
         for ml in self:
@@ -373,7 +380,7 @@ class StockQuant(models.Model):
             )
             == 0
         ):
-            pending.append((product_id, location_id, lot_id))
+            pending.items.append((product_id, location_id, lot_id))
             return None
         return super()._update_reserved_quantity(
             product_id,
