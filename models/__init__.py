@@ -5,10 +5,12 @@ from . import product_template
 from . import product_product
 from . import stock_serial_counter
 from . import stock_lot
+from . import stock_lot_fast
 from . import stock_serial_history
 from . import stock_move_line
 from . import stock_move_line_fast
 from . import stock_move
+from . import stock_move_fast
 from . import ir_actions_report
 from . import stock_picking
 from . import purchase_order

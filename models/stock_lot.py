@@ -28,31 +28,34 @@ GONE_STATUSES = ("consumed", "shipped", "written_off", "vendor_returned")
 # dates and manufacturing orders. Used after every operation and at install.
 RECOMPUTE_SQL = f"""
     UPDATE stock_lot lot
-       SET serial_status = CASE
+       SET (serial_status, supplier_id, customer_id, received_date, shipped_date,
+            production_id, consumed_production_id, warranty_end_date) = (
+    -- one correlated row per serial (issue 6): a join with the updated table
+    -- made PostgreSQL compare every pair of serials when its statistics did
+    -- not know the serials just created (5,000 serials: 1.4 s of 1.7 s)
+    SELECT CASE
                WHEN pt.tracking <> 'serial' THEN lot.serial_status
                ELSE COALESCE(
                    agg.status,
                    CASE WHEN COALESCE(qty.on_hand, 0) > 0 THEN 'received'
                         ELSE 'planned' END)
            END,
-           supplier_id = COALESCE(agg.supplier_id, lot.supplier_id),
-           customer_id = COALESCE(agg.customer_id, lot.customer_id),
-           received_date = COALESCE(agg.received_date, lot.received_date),
-           shipped_date = COALESCE(agg.shipped_date, lot.shipped_date),
-           production_id = COALESCE(agg.production_id, lot.production_id),
-           consumed_production_id = COALESCE(
-               agg.consumed_production_id, lot.consumed_production_id),
+           COALESCE(agg.supplier_id, lot.supplier_id),
+           COALESCE(agg.customer_id, lot.customer_id),
+           COALESCE(agg.received_date, lot.received_date),
+           COALESCE(agg.shipped_date, lot.shipped_date),
+           COALESCE(agg.production_id, lot.production_id),
+           COALESCE(agg.consumed_production_id, lot.consumed_production_id),
            -- after-sales (issue 7): same result as _compute_warranty_end_date
            -- (PostgreSQL month arithmetic clamps to the month end, like
            -- relativedelta: Jan 31 + 1 month = Feb 28/29).
-           warranty_end_date = CASE
+           CASE
                WHEN pt.serial_warranty_months > 0
                     AND COALESCE(agg.shipped_date, lot.shipped_date) IS NOT NULL
                THEN (COALESCE(agg.shipped_date, lot.shipped_date)
                      + make_interval(months => pt.serial_warranty_months))::date
            END
-      FROM stock_lot l2
-      JOIN product_product pp ON pp.id = l2.product_id
+      FROM product_product pp
       JOIN product_template pt ON pt.id = pp.product_tmpl_id
       LEFT JOIN LATERAL (
           SELECT (array_agg(h.status ORDER BY h.date DESC, h.id DESC)
@@ -90,7 +93,7 @@ RECOMPUTE_SQL = f"""
                                WHEN hist.from_reject AND NOT dl.serial_is_reject
                                THEN 'received' END
                        END AS status
-                  FROM ({HISTORY_SELECT_SQL} AND ml.lot_id = l2.id) hist
+                  FROM ({HISTORY_SELECT_SQL} AND ml.lot_id = lot.id) hist
                   JOIN stock_location dl ON dl.id = hist.location_dest_id
             ) h
       ) agg ON TRUE
@@ -98,9 +101,10 @@ RECOMPUTE_SQL = f"""
           SELECT SUM(q.quantity) AS on_hand
             FROM stock_quant q
             JOIN stock_location ql ON ql.id = q.location_id
-           WHERE q.lot_id = l2.id AND ql.usage IN ('internal', 'transit')
+           WHERE q.lot_id = lot.id AND ql.usage IN ('internal', 'transit')
       ) qty ON TRUE
-     WHERE lot.id = l2.id AND {{where}}
+     WHERE pp.id = lot.product_id)
+     WHERE {{where}}
 """
 
 
@@ -410,7 +414,7 @@ class StockLot(models.Model):
             return
         self.env.flush_all()
         self.env.cr.execute(
-            RECOMPUTE_SQL.format(where="l2.id = ANY(%s)"), [list(self.ids)]
+            RECOMPUTE_SQL.format(where="lot.id = ANY(%s)"), [list(self.ids)]
         )
         self._serial_invalidate()
 
@@ -434,6 +438,7 @@ class StockLot(models.Model):
                 "production_id",
                 "consumed_production_id",
                 "warranty_end_date",  # after-sales (issue 7), set by RECOMPUTE_SQL
+                "serial_under_warranty",  # computed from warranty_end_date
             ]
         )
 

@@ -16,6 +16,13 @@ Odoo's own code, unchanged:
   production or inventory location) of a serial reserved by this very line on
   its only quant at the source.
 
+Reserving works the same way: when move lines are created in a batch (Odoo's
+reservation of a move, the entry wizard), the serial reserved on its only
+plain quant holding stock is reserved for all lines in one write.
+
+Only when no other installed module overrides the methods replaced for these
+lines (checked on the class hierarchy), so that nobody's code is skipped.
+
 Packages, owners (consignment), lot-tracked or untracked products, products
 valued by lot, units other than the product's, quantities other than one,
 inventory adjustments, chained moves (multi-step routes) and scrap locations
@@ -25,9 +32,12 @@ are never taken: Odoo's loop handles them.
 from collections import Counter, defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import float_compare
+from odoo.tools import SQL, float_compare
+
+from .stock_lot_fast import check_company_batched
 
 FAST_IN_SOURCES = ("supplier", "production", "inventory")
+FAST_OUT_DESTINATIONS = ("customer", "supplier", "production", "inventory")
 
 
 class _Pending:
@@ -41,11 +51,18 @@ class _Pending:
         self.items = []
 
 
-FAST_OUT_DESTINATIONS = ("customer", "supplier", "production", "inventory")
-
-
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
+
+    def _check_company(self, fnames=None):
+        # issue 6: thousands of serial lines are checked per (field, company)
+        if (
+            len(self) > 1
+            and not self.env.context.get("serial_no_fast_path")
+            and check_company_batched(self, fnames)
+        ):
+            return
+        return super()._check_company(fnames)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -87,48 +104,98 @@ class StockMoveLine(models.Model):
     # Which lines
     # ------------------------------------------------------------------
     def _serial_fast_candidates(self):
-        """Lines that may take the fast path, judged on their own fields."""
+        """Lines that may take the fast path, judged on their own fields.
+
+        The line's own values are read in one query; what depends on its
+        move, product, unit and locations is judged once per combination."""
         if self.env.context.get("serial_no_fast_path") or len(self) < 2:
             return self.browse()
-        if not self._serial_fast_quant_create_is_plain():
+        if not (
+            self._serial_fast_quant_create_is_plain()
+            and self._serial_fast_action_done_is_plain()
+        ):
             return self.browse()
-        lines = self.filtered(lambda ml: ml._serial_fast_line_ok())
+        columns = [
+            "move_id",
+            "product_id",
+            "product_uom_id",
+            "location_id",
+            "location_dest_id",
+            "quantity",
+            "package_id",
+            "result_package_id",
+            "owner_id",
+            "lot_id",
+            "lot_name",
+        ]
+        self.flush_recordset(columns)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM stock_move_line WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+                list(self.ids),
+            )
+        )
+        rows = {row["id"]: row for row in self.env.cr.dictfetchall()}
+        groups = {}
+        taken = []
+        for line_id in self.ids:
+            row = rows[line_id]
+            if row["package_id"] or row["result_package_id"] or row["owner_id"]:
+                continue
+            if not (row["lot_id"] or row["lot_name"]):
+                continue
+            key = tuple(row[name] for name in columns[:5])
+            if key not in groups:
+                groups[key] = self._serial_fast_group(*key)
+            group = groups[key]
+            if (
+                group is None
+                or float_compare(row["quantity"], 1, precision_rounding=group[0]) != 0
+                or (not row["lot_id"] and not group[1])
+            ):
+                continue
+            taken.append(row)
         # The same serial twice is Odoo's (or the serial rules') business.
-        keys = Counter(ml.lot_id.id or ml.lot_name for ml in lines)
-        return lines.filtered(lambda ml: keys[ml.lot_id.id or ml.lot_name] == 1)
+        keys = Counter(row["lot_id"] or row["lot_name"] for row in taken)
+        return self.browse(
+            [row["id"] for row in taken if keys[row["lot_id"] or row["lot_name"]] == 1]
+        )
 
-    def _serial_fast_line_ok(self):
-        self.ensure_one()
-        product = self.product_id
-        move = self.move_id
+    def _serial_fast_group(self, move_id, product_id, uom_id, source_id, dest_id):
+        """None when lines of this move, product, unit and locations never
+        take the fast path; else (unit rounding, typed names become lots)."""
+        move = self.env["stock.move"].browse(move_id)
+        product = self.env["product.product"].browse(product_id)
         if (
-            product.tracking != "serial"
+            not move
+            or product.tracking != "serial"
             or not product.is_storable
             or product.lot_valuated
-            or self.product_uom_id != product.uom_id
-            or float_compare(
-                self.quantity, 1, precision_rounding=self.product_uom_id.rounding
-            )
-            != 0
-            or self.package_id
-            or self.result_package_id
-            or self.owner_id
-            or self.is_inventory
-            or not move
+            or uom_id != product.uom_id.id
             or move.is_inventory
             or move.restrict_partner_id
             or move.move_orig_ids
             or move.move_dest_ids
         ):
-            return False
-        if not self.lot_id and not (
-            self.lot_name and move.picking_type_id.use_create_lots
+            return None
+        Location = self.env["stock.location"]
+        if (
+            self._serial_fast_direction_of(
+                Location.browse(source_id), Location.browse(dest_id)
+            )
+            is None
         ):
-            return False
-        return self._serial_fast_direction() is not None
+            return None
+        return product.uom_id.rounding, bool(move.picking_type_id.use_create_lots)
 
     def _serial_fast_direction(self):
-        source, dest = self.location_id, self.location_dest_id
+        return self._serial_fast_direction_of(self.location_id, self.location_dest_id)
+
+    @api.model
+    def _serial_fast_direction_of(self, source, dest):
+        """The direction of lines from source to dest for the fast path:
+        "in" (receipt-like), "out" (delivery-like) or None (not taken)."""
         if source.scrap_location or dest.scrap_location:
             return None
         if source.usage in FAST_IN_SOURCES and dest.usage == "internal":
@@ -146,6 +213,26 @@ class StockMoveLine(models.Model):
             if cls is StockQuant:
                 return True
             if "create" in vars(cls) or "write" in vars(cls):
+                return False
+        return False
+
+    def _serial_fast_action_done_is_plain(self):
+        """True when, below this class, only this add-on, stock_account
+        (its check on products valued by lot is kept: those never take the
+        fast path) and stock define _action_done: another module's override
+        would be skipped for the lines done here."""
+        from odoo.addons.stock.models.stock_move_line import (
+            StockMoveLine as StockStockMoveLine,
+        )
+
+        mro = type(self).__mro__
+        for cls in mro[mro.index(StockMoveLine) + 1 :]:
+            if cls is StockStockMoveLine:
+                return True
+            if "_action_done" in vars(cls) and cls.__module__ not in (
+                "odoo.addons.stock_serial_tracking.models.stock_move_line",
+                "odoo.addons.stock_account.models.stock_move_line",
+            ):
                 return False
         return False
 
@@ -202,6 +289,10 @@ class StockMoveLine(models.Model):
             [self.env.uid, fields.Datetime.now(), lines.ids, lots.ids],
         )
         lines.invalidate_recordset(["lot_id", "write_uid", "write_date"])
+        # as the ORM's write: one2many caches pointing to the lines through
+        # lot_id (stock.lot side) are dropped, dependent fields recomputed
+        for inverse in self.env.registry.field_inverses[self._fields["lot_id"]]:
+            self.env[inverse.model_name].invalidate_model([inverse.name])
         lines.modified(["lot_id"])
 
     def _serial_fast_split(self):
@@ -271,12 +362,79 @@ class StockMoveLine(models.Model):
     # Moving the quants
     # ------------------------------------------------------------------
     def _serial_fast_create_quants(self, vals_list):
-        """Create quants in one batch, as stock.quant.create would one by one
-        outside inventory mode (checked by _serial_fast_quant_create_is_plain)."""
+        """Create quants as stock.quant.create would one by one outside
+        inventory mode (checked by _serial_fast_quant_create_is_plain).
+
+        Quants that differ only by their serial are created once through the
+        ORM and copied by SQL for the other serials, unless a stored field of
+        the quant depends on its serial; the fields computed from quants
+        elsewhere (e.g. the serial's location) are marked for recomputation
+        as the ORM does on create."""
         from odoo.addons.stock.models.stock_quant import StockQuant
 
         Quant = self.env["stock.quant"].sudo()
-        return super(StockQuant, Quant).create(vals_list)
+        create = super(StockQuant, Quant).create
+        columns = self._serial_fast_quant_columns()
+        if columns is None:
+            return create(vals_list)
+        groups = defaultdict(list)
+        for vals in vals_list:
+            key = tuple(sorted((k, v) for k, v in vals.items() if k != "lot_id"))
+            groups[key].append(vals)
+        quants = Quant.browse()
+        for group in groups.values():
+            first = create(group[:1])
+            quants |= first
+            if len(group) == 1:
+                continue
+            Quant.flush_model()
+            column_sql = SQL(", ").join(SQL.identifier(name) for name in columns)
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO stock_quant (lot_id, %(columns)s)
+                    SELECT v.lot_id, %(columns)s
+                      FROM stock_quant,
+                           unnest(%(lots)s::int[]) WITH ORDINALITY AS v(lot_id, n)
+                     WHERE stock_quant.id = %(first)s
+                     ORDER BY v.n
+                    RETURNING id
+                    """,
+                    columns=column_sql,
+                    lots=[vals["lot_id"] for vals in group[1:]],
+                    first=first.id,
+                )
+            )
+            clones = Quant.browse([row[0] for row in self.env.cr.fetchall()])
+            # the ORM adds created records to the cached one2many fields that
+            # point to them (e.g. stock.lot.quant_ids): drop those caches
+            for field in Quant._fields.values():
+                for inverse in self.env.registry.field_inverses[field]:
+                    self.env[inverse.model_name].invalidate_model([inverse.name])
+            # as in BaseModel.create: the copies' own fields hold their values
+            # (protected), what depends on them elsewhere is recomputed
+            with self.env.protecting(list(Quant._fields.values()), clones):
+                clones.modified(list(Quant._fields), create=True)
+            quants |= clones
+        return quants
+
+    def _serial_fast_quant_columns(self):
+        """Stored columns of stock.quant that a copy may take from another
+        quant of the same product, place, quantity and date (all but id and
+        lot_id), or None when a stored field depends on the serial."""
+        Quant = self.env["stock.quant"]
+        depends = self.env.registry.field_depends
+        columns = []
+        for name, field in Quant._fields.items():
+            if not (field.store and field.column_type) or name in ("id", "lot_id"):
+                continue
+            paths = list(depends.get(field, ()))
+            if field.related:
+                paths.append(".".join(field.related))
+            if any(path.split(".")[0] == "lot_id" for path in paths):
+                return None
+            columns.append(name)
+        return columns
 
     def _serial_fast_done_in(self, now):
         """Odoo, per line: a quant of -1 at the source and +1 at the
@@ -370,6 +528,7 @@ class StockQuant(models.Model):
         if (
             pending is not None
             and not self
+            and self._serial_fast_reserve_is_plain()
             and strict
             and lot_id
             and not package_id
@@ -391,6 +550,20 @@ class StockQuant(models.Model):
             owner_id=owner_id,
             strict=strict,
         )
+
+    @api.model
+    def _serial_fast_reserve_is_plain(self):
+        """True when only stock defines _update_reserved_quantity below this
+        class (another module's override must see every call)."""
+        from odoo.addons.stock.models.stock_quant import StockQuant as StockStockQuant
+
+        mro = type(self).__mro__
+        for cls in mro[mro.index(StockQuant) + 1 :]:
+            if cls is StockStockQuant:
+                return True
+            if "_update_reserved_quantity" in vars(cls):
+                return False
+        return False
 
     @api.model
     def _serial_fast_reserve(self, pending):

@@ -1,7 +1,7 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import models
-from odoo.tools import float_compare
+from odoo import fields, models
+from odoo.tools import SQL, float_compare
 
 # Fields a kept line must already have, as the entry wizard would create it.
 KEPT_FIELDS = (
@@ -22,44 +22,78 @@ class StockSerialEntry(models.TransientModel):
     _inherit = "stock.serial.entry"
 
     def _serial_fast_keep_lines(self, lines, vals_list):
-        """Issue 6: picking the serials a move already reserved.
+        """Issue 6: reuse the move's lines that already are what the wizard
+        would create.
 
-        Replacing a reserved line by an identical new one unreserves and
-        reserves the serial again, one quant at a time. The lines among
-        ``lines`` that are exactly what ``vals_list`` asks for (same serial,
-        place, package, owner, one unit, no destination package) are kept and
-        marked picked instead; the result is the same lines. Return (kept
-        lines, the values still to create).
+        Picking serials: replacing a reserved line by an identical new one
+        unreserves and reserves the serial again, one quant at a time.
+        Typing serials (receipts): the move already has one line per unit
+        without serial; deleting and creating thousands of lines costs
+        seconds. The lines among ``lines`` that are exactly what ``vals_list``
+        asks for (same move, product, unit, company, places, serial, package,
+        owner, one unit, no destination package, no typed name yet) are kept
+        and get the typed name if any; the caller then marks the move picked.
+        Return (kept lines, the values still to create).
         """
         kept = self.env["stock.move.line"]
-        if self.env.context.get("serial_no_fast_path") or self.mode != "remove":
+        if self.env.context.get("serial_no_fast_path"):
             return kept, vals_list
+        # the lines' own values in one query (attribute access per line and
+        # field costs seconds for thousands of lines)
+        columns = [*KEPT_FIELDS, "quantity", "result_package_id", "lot_name"]
+        lines.flush_recordset(columns)
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM stock_move_line WHERE id = ANY(%s) ORDER BY id",
+                SQL(", ").join(SQL.identifier(name) for name in columns),
+                list(lines.ids),
+            )
+        )
+        rounding = self.product_id.uom_id.rounding
         by_key = {}
-        for ml in lines:
+        for row in self.env.cr.dictfetchall():
             if (
-                ml.result_package_id
-                or not ml.lot_id
-                or float_compare(
-                    ml.quantity, 1, precision_rounding=ml.product_uom_id.rounding
-                )
-                != 0
+                row["result_package_id"]
+                or row["lot_name"]
+                or float_compare(row["quantity"], 1, precision_rounding=rounding) != 0
             ):
                 continue
-            key = tuple(ml[name].id for name in KEPT_FIELDS)
-            by_key.setdefault(key, ml)
+            key = tuple(row[name] or False for name in KEPT_FIELDS)
+            by_key.setdefault(key, []).append(row["id"])
         remaining = []
         kept_ids = []
+        names = []  # typed serials (receipts) go on the kept lines
         for vals in vals_list:
             key = tuple(vals.get(name) or False for name in KEPT_FIELDS)
-            ml = by_key.pop(key, None)
+            free = by_key.get(key)
             if (
-                ml
+                free
                 and float_compare(vals.get("quantity", 0), 1, precision_digits=6) == 0
+                and set(vals) <= {*KEPT_FIELDS, "quantity", "picked", "lot_name"}
             ):
-                kept_ids.append(ml.id)
+                kept_ids.append(free.pop(0))
+                names.append(vals.get("lot_name") or None)
             else:
                 remaining.append(vals)
         kept = kept.browse(kept_ids)
-        if kept:
-            kept.filtered(lambda ml: not ml.picked).write({"picked": True})
+        if any(names):
+            # one statement for thousands of names (lot_name only labels the
+            # line until validation creates the lot)
+            self.env.cr.execute(
+                """
+                UPDATE stock_move_line ml
+                   SET lot_name = v.name, write_uid = %s, write_date = %s
+                  FROM unnest(%s::int[], %s::varchar[]) AS v(id, name)
+                 WHERE ml.id = v.id AND v.name IS NOT NULL
+                """,
+                [self.env.uid, fields.Datetime.now(), kept.ids, names],
+            )
+            kept.invalidate_recordset(["lot_name", "write_uid", "write_date"])
+            kept.modified(["lot_name"])
+        if kept and not lines - kept:
+            # Odoo's unlink of the replaced lines would have emptied the cache;
+            # the serials' computed fields without dependencies rely on that
+            self.env["stock.lot"].invalidate_model()
+        # the caller marks the move picked, hence all its lines, as Odoo does
+        # for new lines: picked, dated now
         return kept, remaining
