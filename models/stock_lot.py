@@ -439,6 +439,15 @@ class StockLot(models.Model):
                 "consumed_production_id",
                 "warranty_end_date",  # after-sales (issue 7), set by RECOMPUTE_SQL
                 "serial_under_warranty",  # computed from warranty_end_date
+                # genealogy (issue 4): computed in SQL from done moves, without
+                # dependencies the ORM could follow
+                "serial_component_lot_ids",
+                "serial_parent_lot_ids",
+                "serial_component_all_lot_ids",
+                "serial_parent_all_lot_ids",
+                "serial_has_genealogy",
+                "serial_components_deep",
+                "serial_parents_deep",
             ]
         )
 

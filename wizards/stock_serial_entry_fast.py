@@ -90,10 +90,6 @@ class StockSerialEntry(models.TransientModel):
             )
             kept.invalidate_recordset(["lot_name", "write_uid", "write_date"])
             kept.modified(["lot_name"])
-        if kept and not lines - kept:
-            # Odoo's unlink of the replaced lines would have emptied the cache;
-            # the serials' computed fields without dependencies rely on that
-            self.env["stock.lot"].invalidate_model()
         # the caller marks the move picked, hence all its lines, as Odoo does
         # for new lines: picked, dated now
         return kept, remaining
