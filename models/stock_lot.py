@@ -139,12 +139,8 @@ class StockLot(models.Model):
         help="Technical: set when the name must be unique across all products of "
         "this company; a unique constraint on it and the name enforces that.",
     )
-    supplier_id = fields.Many2one(
-        "res.partner", index="btree_not_null", readonly=True
-    )
-    customer_id = fields.Many2one(
-        "res.partner", index="btree_not_null", readonly=True
-    )
+    supplier_id = fields.Many2one("res.partner", index="btree_not_null", readonly=True)
+    customer_id = fields.Many2one("res.partner", index="btree_not_null", readonly=True)
     purchase_line_id = fields.Many2one(
         "purchase.order.line",
         string="Purchase Order Line",
@@ -270,6 +266,13 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        self._serial_prepare_create(vals_list)
+        return super().create(vals_list)
+
+    @api.model
+    def _serial_prepare_create(self, vals_list):
+        """Normalise the names and set the serial fields of ``vals_list`` in
+        place; refuse bad or taken names before anything is written."""
         products = self.env["product.product"].browse(
             {vals["product_id"] for vals in vals_list if vals.get("product_id")}
         )
@@ -298,7 +301,6 @@ class StockLot(models.Model):
         for company, names in names_by_company.items():
             self._serial_raise_invalid_names(company, names)
             self._serial_raise_taken_in_company(company, names)
-        return super().create(vals_list)
 
     def write(self, vals):
         if "name" in vals:

@@ -2,7 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from collections import defaultdict
 
-from odoo import models
+from odoo import api, models
+
+from .fast_clone import clone_columns, clone_records
+
+MODULE = __name__.split(".")[2]  # stock_serial_tracking
 
 
 def check_company_batched(records, fnames=None):
@@ -63,3 +67,141 @@ class StockLot(models.Model):
         ):
             return
         return super()._check_company(fnames)
+
+    # ------------------------------------------------------------------
+    # Creating thousands of serials (issue 6)
+    # ------------------------------------------------------------------
+    @api.model
+    def _serial_fast_create(self, vals_list):
+        """create(vals_list), storing the same rows, for thousands of serials
+        that differ only by their name (a receipt's typed serials).
+
+        Each group of values alike but for the name makes its first serial
+        through create(), every module's code included; the others are
+        copies of its row (fast_clone), and so is its "created" chatter
+        message. Anything this cannot copy for sure goes through create():
+        values without a name, another module overriding the creation of
+        serials or of messages, products valued by serial, a stored field
+        depending on the name, followers or tracking on the first serial."""
+        if (
+            len(vals_list) < 2
+            or self.env.context.get("serial_no_fast_path")
+            or not all(vals.get("name") for vals in vals_list)
+            or not self._serial_fast_create_is_plain()
+        ):
+            return self.create(vals_list)
+        columns = clone_columns(self, "name")
+        if columns is None:
+            return self.create(vals_list)
+        # every name checked before anything is written, as create() does
+        self._serial_prepare_create(vals_list)
+        products = self.env["product.product"].browse(
+            {vals.get("product_id") for vals in vals_list} - {None, False}
+        )
+        if any(products.mapped("lot_valuated")):
+            return self.create(vals_list)
+        groups = defaultdict(list)
+        for index, vals in enumerate(vals_list):
+            try:
+                key = tuple(sorted((k, v) for k, v in vals.items() if k != "name"))
+                hash(key)
+            except TypeError:  # x2many commands and the like
+                return self.create(vals_list)
+            groups[key].append(index)
+        lot_ids = [None] * len(vals_list)
+        for indexes in groups.values():
+            first = self.create([vals_list[indexes[0]]])
+            lot_ids[indexes[0]] = first.id
+            rest = indexes[1:]
+            if not rest:
+                continue
+            messages = first._serial_fast_plain_chatter()
+            if messages is None:
+                others = self.create([vals_list[i] for i in rest])
+            else:
+                names = [vals_list[i]["name"] for i in rest]
+                others = clone_records(first, "name", names, columns)
+                Message = messages.browse()
+                message_columns = clone_columns(Message, "res_id")
+                for message in messages:
+                    clone_records(message, "res_id", others.ids, message_columns)
+                others.invalidate_recordset(
+                    ["message_ids", "message_needaction", "message_needaction_counter"]
+                )
+            for i, lot_id in zip(rest, others.ids, strict=True):
+                lot_ids[i] = lot_id
+        return self.browse(lot_ids)
+
+    def _serial_fast_plain_chatter(self):
+        """The chatter messages of this new serial if copies of them are what
+        create() would post for a copy of the serial: no followers, messages
+        without recipients, attachments, tracking or notifications. Else
+        None."""
+        self.ensure_one()
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "SELECT 1 FROM mail_followers WHERE res_model = %s AND res_id = %s",
+            [self._name, self.id],
+        )
+        if cr.fetchone():
+            return None
+        cr.execute(
+            "SELECT id FROM mail_message WHERE model = %s AND res_id = %s ORDER BY id",
+            [self._name, self.id],
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        if ids:
+            cr.execute(
+                """
+                SELECT 1 FROM mail_tracking_value WHERE mail_message_id = ANY(%(ids)s)
+                UNION ALL
+                SELECT 1 FROM mail_message_res_partner_rel
+                 WHERE mail_message_id = ANY(%(ids)s)
+                UNION ALL
+                SELECT 1 FROM message_attachment_rel WHERE message_id = ANY(%(ids)s)
+                UNION ALL
+                SELECT 1 FROM mail_notification WHERE mail_message_id = ANY(%(ids)s)
+                LIMIT 1
+                """,
+                {"ids": ids},
+            )
+            if cr.fetchone():
+                return None
+        if clone_columns(self.env["mail.message"], "res_id") is None:
+            return None
+        return self.env["mail.message"].sudo().browse(ids)
+
+    @api.model
+    def _serial_fast_create_is_plain(self):
+        """True when creating serials and their chatter messages involves only
+        the code of modules this fast path knows (base, mail, stock,
+        stock_account and this add-on): another module's override would be
+        skipped for the copies."""
+        known = {None, "", "base", "mail", "stock", "stock_account", MODULE}
+        checks = (
+            (
+                self,
+                (
+                    "create",
+                    "_create",
+                    "_prepare_create_values",
+                    "_add_missing_default_values",
+                    "_creation_message",
+                    "_creation_subtype",
+                    "_message_auto_subscribe",
+                    "_message_auto_subscribe_followers",
+                    "_message_log_batch",
+                    "_message_create",
+                    "_track_get_fields",
+                ),
+            ),
+            (self.env["mail.message"], ("create", "_create")),
+        )
+        for model, methods in checks:
+            for cls in type(model).__mro__:
+                if getattr(cls, "_module", None) in known:
+                    continue
+                if any(method in vars(cls) for method in methods):
+                    return False
+        return True

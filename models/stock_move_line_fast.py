@@ -34,6 +34,7 @@ from collections import Counter, defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL, float_compare
 
+from .fast_clone import clone_columns, clone_records
 from .stock_lot_fast import check_company_batched
 
 FAST_IN_SOURCES = ("supplier", "production", "inventory")
@@ -264,7 +265,7 @@ class StockMoveLine(models.Model):
         if not to_create:
             return
         lines = self.browse([ml.id for ml in to_create])
-        lots = Lot.create([ml._prepare_new_lot_vals() for ml in lines])
+        lots = Lot._serial_fast_create([ml._prepare_new_lot_vals() for ml in lines])
         self._serial_fast_set_lots(lines, lots)
 
     def _serial_fast_set_lots(self, lines, lots):
@@ -366,15 +367,13 @@ class StockMoveLine(models.Model):
         inventory mode (checked by _serial_fast_quant_create_is_plain).
 
         Quants that differ only by their serial are created once through the
-        ORM and copied by SQL for the other serials, unless a stored field of
-        the quant depends on its serial; the fields computed from quants
-        elsewhere (e.g. the serial's location) are marked for recomputation
-        as the ORM does on create."""
+        ORM and copied by SQL for the other serials (fast_clone), unless a
+        stored field of the quant depends on its serial."""
         from odoo.addons.stock.models.stock_quant import StockQuant
 
         Quant = self.env["stock.quant"].sudo()
         create = super(StockQuant, Quant).create
-        columns = self._serial_fast_quant_columns()
+        columns = clone_columns(Quant, "lot_id")
         if columns is None:
             return create(vals_list)
         groups = defaultdict(list)
@@ -384,57 +383,9 @@ class StockMoveLine(models.Model):
         quants = Quant.browse()
         for group in groups.values():
             first = create(group[:1])
-            quants |= first
-            if len(group) == 1:
-                continue
-            Quant.flush_model()
-            column_sql = SQL(", ").join(SQL.identifier(name) for name in columns)
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO stock_quant (lot_id, %(columns)s)
-                    SELECT v.lot_id, %(columns)s
-                      FROM stock_quant,
-                           unnest(%(lots)s::int[]) WITH ORDINALITY AS v(lot_id, n)
-                     WHERE stock_quant.id = %(first)s
-                     ORDER BY v.n
-                    RETURNING id
-                    """,
-                    columns=column_sql,
-                    lots=[vals["lot_id"] for vals in group[1:]],
-                    first=first.id,
-                )
-            )
-            clones = Quant.browse([row[0] for row in self.env.cr.fetchall()])
-            # the ORM adds created records to the cached one2many fields that
-            # point to them (e.g. stock.lot.quant_ids): drop those caches
-            for field in Quant._fields.values():
-                for inverse in self.env.registry.field_inverses[field]:
-                    self.env[inverse.model_name].invalidate_model([inverse.name])
-            # as in BaseModel.create: the copies' own fields hold their values
-            # (protected), what depends on them elsewhere is recomputed
-            with self.env.protecting(list(Quant._fields.values()), clones):
-                clones.modified(list(Quant._fields), create=True)
-            quants |= clones
+            lots = [vals["lot_id"] for vals in group[1:]]
+            quants |= first | clone_records(first, "lot_id", lots, columns)
         return quants
-
-    def _serial_fast_quant_columns(self):
-        """Stored columns of stock.quant that a copy may take from another
-        quant of the same product, place, quantity and date (all but id and
-        lot_id), or None when a stored field depends on the serial."""
-        Quant = self.env["stock.quant"]
-        depends = self.env.registry.field_depends
-        columns = []
-        for name, field in Quant._fields.items():
-            if not (field.store and field.column_type) or name in ("id", "lot_id"):
-                continue
-            paths = list(depends.get(field, ()))
-            if field.related:
-                paths.append(".".join(field.related))
-            if any(path.split(".")[0] == "lot_id" for path in paths):
-                return None
-            columns.append(name)
-        return columns
 
     def _serial_fast_done_in(self, now):
         """Odoo, per line: a quant of -1 at the source and +1 at the

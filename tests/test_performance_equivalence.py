@@ -13,8 +13,10 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
+from ..models import stock_lot_fast
 from ..models.stock_move_line_fast import StockMoveLine as FastLine
 from ..models.stock_move_line_fast import StockQuant as FastQuant
 from .common import SerialCase
@@ -46,12 +48,25 @@ class TestPerformanceEquivalence(SerialCase):
         return the snapshot and the lines the fast path took."""
         prefix = "NAT" if native else "FST"
         product = self._new_product(prefix)
-        env = self.env(context=dict(self.env.context, serial_no_fast_path=native))
+        # with the serials' chatter (SerialCase disables it)
+        env = self.env(
+            context=dict(
+                self.env.context, serial_no_fast_path=native, tracking_disable=False
+            )
+        )
         taken = {
             "in": self.env["stock.move.line"],
             "out": self.env["stock.move.line"],
             "reserved": [],
+            "cloned": [],  # (model, count) copied by fast_clone for serials
         }
+        clone = stock_lot_fast.clone_records
+
+        def clone_spy(first, varying, values, columns):
+            copies = clone(first, varying, values, columns)
+            taken["cloned"].append((first._name, len(copies)))
+            return copies
+
         reserve = FastQuant._serial_fast_reserve
 
         def reserve_spy(quants, pending):
@@ -71,6 +86,7 @@ class TestPerformanceEquivalence(SerialCase):
             patch.object(FastLine, "_serial_fast_done_in", spy("in")),
             patch.object(FastLine, "_serial_fast_done_out", spy("out")),
             patch.object(FastQuant, "_serial_fast_reserve", reserve_spy),
+            patch.object(stock_lot_fast, "clone_records", clone_spy),
         ):
             # the helpers of SerialCase use self.env: the whole flow, setup
             # included, runs with the fast paths on, or off
@@ -81,12 +97,15 @@ class TestPerformanceEquivalence(SerialCase):
                 del self.env
         return self._snapshot(product, prefix), taken
 
-    def _compare(self, operation, fast_in=0, fast_out=0, reserved=None):
+    def _compare(self, operation, fast_in=0, fast_out=0, reserved=None, cloned=None):
         with freeze_time("2026-03-02 10:00:00"):
             native, taken_native = self._run(True, operation)
             fast, taken_fast = self._run(False, operation)
         self.assertFalse(taken_native["in"] | taken_native["out"])
         self.assertFalse(taken_native["reserved"])
+        self.assertFalse(taken_native["cloned"])
+        if cloned is not None:
+            self.assertEqual(taken_fast["cloned"], cloned)
         for key in native:
             self.assertEqual(fast[key], native[key], f"{key} differ")
         self.assertEqual(len(taken_fast["in"]), fast_in)
@@ -109,9 +128,19 @@ class TestPerformanceEquivalence(SerialCase):
         layers = self.env["stock.valuation.layer"].search(
             [("product_id", "=", product.id)]
         )
+        lot_names = {lot.id: name(lot.name) for lot in lots}
+        messages = self.env["mail.message"].search(
+            [("model", "=", "stock.lot"), ("res_id", "in", lots.ids)]
+        )
+        followers = self.env["mail.followers"].search(
+            [("res_model", "=", "stock.lot"), ("res_id", "in", lots.ids)]
+        )
         return {
             "quants": self._rows(quants, name),
             "lots": self._rows(lots, name),
+            # the serials' chatter: one "created" message each, nothing else
+            "messages": self._rows(messages, name, lot_names),
+            "followers": self._rows(followers, name, lot_names),
             "move_lines": sorted(
                 (
                     name(ml.lot_id.name) or "",
@@ -171,16 +200,22 @@ class TestPerformanceEquivalence(SerialCase):
         "message_main_attachment_id",
     }
 
-    def _rows(self, records, name):
-        """All stored columns of ``records``, normalized, sorted."""
+    def _rows(self, records, name, lot_names=None):
+        """All stored columns of ``records``, normalized, sorted. With
+        ``lot_names`` ({id: name}), res_id is shown as the serial's name."""
         fields_ = [
             f
             for fname, f in records._fields.items()
-            if f.store and f.column_type and fname not in self.SKIPPED
+            if f.store
+            and f.column_type
+            and fname not in self.SKIPPED
+            and fname not in ("message_id", "res_id")
         ]
         rows = []
         for record in records:
             row = [name(record.display_name if record._name == "stock.lot" else "")]
+            if lot_names is not None:
+                row.append(lot_names[record.res_id])
             for field in fields_:
                 value = record[field.name]
                 if field.name == "lot_id":
@@ -191,7 +226,8 @@ class TestPerformanceEquivalence(SerialCase):
                     value = tuple(sorted(value.ids))
                 row.append(str(value))
             rows.append(tuple(row))
-        return [("fields", *[f.name for f in fields_])] + sorted(rows)
+        serial = ("serial",) if lot_names is not None else ()
+        return [("fields", *serial, *[f.name for f in fields_])] + sorted(rows)
 
     def _column(self, rows, fname):
         """Values of one field in rows made by _rows (first row: names)."""
@@ -250,10 +286,21 @@ class TestPerformanceEquivalence(SerialCase):
             )
             self._receipt(env, product, self._names("-R"), prefix)
 
-        snapshot = self._compare(operation, fast_in=N)
+        # 25 new serials: the first made by create(), 24 copies of its row
+        # and of its "created" message
+        snapshot = self._compare(
+            operation,
+            fast_in=N,
+            cloned=[("stock.lot", N - 6), ("mail.message", N - 6)],
+        )
         self.assertEqual(len(snapshot["quants"]), 1 + 2 * N)  # header + quants
         self.assertEqual(
             set(self._column(snapshot["lots"], "serial_status")), {"received"}
+        )
+        self.assertEqual(len(snapshot["messages"]), 1 + N)  # one per serial
+        self.assertEqual(
+            set(self._column(snapshot["messages"], "body")),
+            {f"<p>{self.env['ir.model']._get('stock.lot').name} created</p>"},
         )
 
     def test_receipt_with_packages_and_owner_falls_back(self):
@@ -466,3 +513,97 @@ class TestPerformanceEquivalence(SerialCase):
             ._serial_fast_candidates()
         )
         self.assertEqual(ok._serial_fast_candidates(), ok)
+
+    # ------------------------------------------------------------------
+    # creating thousands of serials (fast_clone)
+    # ------------------------------------------------------------------
+    def test_fast_create_same_rows_and_order_as_create(self):
+        """Serials of two products interleaved: the same lots, in the order
+        asked, and the same chatter as create(), made by copies."""
+        other = self._new_product("FC2")
+        results = {}
+        for native in (True, False):
+            prefix = "NAT" if native else "FST"
+            product = self._new_product(f"FC{prefix}")
+            vals_list = [
+                {
+                    "name": f"{prefix}-FC-{i:03d}",
+                    "product_id": (product if i % 3 else other).id,
+                    "ref": "batch",
+                }
+                for i in range(12)
+            ]
+            Lot = self.env["stock.lot"].with_context(tracking_disable=False)
+            with freeze_time("2026-03-02 10:00:00"):
+                if native:
+                    lots = Lot.create(vals_list)
+                else:
+                    with patch.object(
+                        stock_lot_fast,
+                        "clone_records",
+                        wraps=stock_lot_fast.clone_records,
+                    ) as spy:
+                        lots = Lot._serial_fast_create(vals_list)
+                    # one group per product, each copies its first: lots and messages
+                    self.assertEqual(spy.call_count, 4)
+            self.assertEqual(lots.mapped("name"), [v["name"] for v in vals_list])
+            self.assertEqual(
+                [lot.product_id.id for lot in lots],
+                [v["product_id"] for v in vals_list],
+            )
+            mine = lots.filtered(lambda lot, p=product: lot.product_id == p)
+            results[native] = self._snapshot(product, prefix)
+            self.assertEqual(len(results[native]["lots"]), 1 + len(mine))
+            # the serials of the shared product made in this run
+            others = lots - mine
+            self.assertEqual(len(others.message_ids), len(others))
+        for key in results[True]:
+            self.assertEqual(results[False][key], results[True][key], key)
+
+    def test_fast_create_refuses_bad_names_before_writing(self):
+        product = self._new_product("FCBAD")
+        count = self.env["stock.lot"].search_count([])
+        messages = self.env["mail.message"].search_count([])
+        too_long = "FCBAD-" + "X" * 40
+        vals_list = [
+            {"name": f"FCBAD-{i:03d}", "product_id": product.id} for i in range(20)
+        ] + [{"name": too_long, "product_id": product.id}]
+        Lot = self.env["stock.lot"].with_context(tracking_disable=False)
+        with self.assertRaisesRegex(ValidationError, too_long):
+            Lot._serial_fast_create(vals_list)
+        self.assertEqual(self.env["stock.lot"].search_count([]), count)
+        self.assertEqual(self.env["mail.message"].search_count([]), messages)
+
+    def test_fast_create_falls_back_when_others_override_creation(self):
+        """Another module's override of the serials' creation must see every
+        serial: then nothing is copied."""
+        product = self._new_product("FCOVR")
+        Lot = type(self.env["stock.lot"])
+        with (
+            patch.object(Lot, "_serial_fast_create_is_plain", return_value=False),
+            patch.object(
+                stock_lot_fast, "clone_records", wraps=stock_lot_fast.clone_records
+            ) as spy,
+        ):
+            Lot = self.env["stock.lot"].with_context(tracking_disable=False)
+            lots = Lot._serial_fast_create(
+                [{"name": f"FCOVR-{i}", "product_id": product.id} for i in range(5)]
+            )
+        spy.assert_not_called()
+        self.assertEqual(len(lots.message_ids), 5)
+
+    def test_fast_create_guard_sees_other_modules(self):
+        """The guard lists the modules whose code creates serials: the
+        installed set passes, a class of an unknown module does not."""
+        Lot = self.env["stock.lot"]
+        self.assertTrue(Lot._serial_fast_create_is_plain())
+
+        class Foreign:
+            _module = "some_other_module"
+
+            def _creation_message(self):
+                return "other"
+
+        cls = type(Lot)
+        foreign = type("StockLotForeign", (cls, Foreign), {"_register": False})
+        self.assertFalse(foreign(Lot.env, (), ())._serial_fast_create_is_plain())

@@ -1,0 +1,84 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Creating thousands of records that differ in one column (issue 6).
+
+Thousands of serials created at once (a receipt, a purchase order's planned
+serials) make rows that are all alike but for one column: the serial's name,
+its quant's serial, its chatter message's document. The first record goes
+through the ORM, every module's create included; the others are copies of its
+row made by one INSERT ... SELECT, with the ORM's bookkeeping of a create
+(cache, one2many inverses, computed fields of other records, constraints).
+
+Callers decide when a copy is exactly what the ORM would have stored: only
+when no module they do not know overrides the creation, and when no stored
+field depends on the column that differs (``clone_columns`` returns None).
+"""
+
+from odoo.tools import SQL
+
+
+def clone_columns(model, varying):
+    """The stored columns of ``model`` that a copy takes from its original:
+    all but ``id`` and ``varying``. None when a stored field depends on
+    ``varying`` (its value would differ from the original's)."""
+    depends = model.env.registry.field_depends
+    columns = []
+    for name, field in model._fields.items():
+        if not (field.store and field.column_type) or name in ("id", varying):
+            continue
+        paths = list(depends.get(field, ()))
+        if field.related:
+            paths.append(".".join(field.related))
+        if any(path.split(".")[0] == varying for path in paths):
+            return None
+        columns.append(name)
+    return columns
+
+
+def clone_records(first, varying, values, columns):
+    """Copies of the record ``first``, one for each of ``values`` in order,
+    whose column ``varying`` holds that value; every other column in
+    ``columns`` as ``first`` has it. Returns the copies (same environment).
+
+    The ORM's create bookkeeping follows: caches of one2many fields that point
+    to the model are dropped, the copies' fields are protected while what
+    depends on them elsewhere is marked for recomputation, and the Python
+    constraints of their stored fields are checked."""
+    model = first.browse()
+    if not values:
+        return model
+    first.flush_recordset()
+    column_sql = SQL(", ").join(SQL.identifier(name) for name in columns)
+    env = first.env
+    env.cr.execute(
+        SQL(
+            """
+            INSERT INTO %(table)s (%(varying)s, %(columns)s)
+            SELECT v.value, %(columns)s
+              FROM %(table)s,
+                   unnest(%(values)s) WITH ORDINALITY AS v(value, n)
+             WHERE %(table)s.id = %(first)s
+             ORDER BY v.n
+            RETURNING id
+            """,
+            table=SQL.identifier(model._table),
+            varying=SQL.identifier(varying),
+            columns=column_sql,
+            values=list(values),
+            first=first.id,
+        )
+    )
+    copies = model.browse([row[0] for row in env.cr.fetchall()])
+    if len(copies) != len(values):  # the original vanished: never silently
+        raise RuntimeError(f"{model._name}: copied {len(copies)} of {len(values)}")
+    # The ORM adds created records to the cached one2many fields that point
+    # to them (e.g. stock.lot.quant_ids): drop those caches.
+    for field in model._fields.values():
+        for inverse in env.registry.field_inverses[field]:
+            env[inverse.model_name].invalidate_model([inverse.name])
+    # As in BaseModel._create: the copies' own fields hold their values
+    # (protected); what depends on them elsewhere is recomputed.
+    with env.protecting(list(model._fields.values()), copies):
+        copies.modified(list(model._fields), create=True)
+    copies._validate_fields(columns + [varying])
+    return copies
