@@ -35,7 +35,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, float_compare
 
 from .fast_clone import clone_columns, clone_records
-from .stock_lot_fast import check_company_batched
+from .stock_lot_fast import MODULE, check_company_batched
 
 FAST_IN_SOURCES = ("supplier", "production", "inventory")
 FAST_OUT_DESTINATIONS = ("customer", "supplier", "production", "inventory")
@@ -77,12 +77,109 @@ class StockMoveLine(models.Model):
         ):
             return super().create(vals_list)
         pending = _Pending()
-        lines = super(
-            StockMoveLine, self.with_context(serial_fast_reserve=pending)
-        ).create(vals_list)
+        this = self.with_context(serial_fast_reserve=pending)
+        groups = self._serial_fast_clone_groups(vals_list)
+        if groups is None:
+            lines = super(StockMoveLine, this).create(vals_list)
+        else:
+            lines = this._serial_fast_create_cloned(vals_list, groups, pending)
         if pending.items:
             self.env["stock.quant"]._serial_fast_reserve(pending.items)
         return lines.with_env(self.env)
+
+    def _serial_fast_clone_groups(self, vals_list):
+        """Indexes of ``vals_list`` grouped by values alike but for the
+        serial, when new lines may be copies of the first of their group
+        (fast_clone): lines of one unit of a serial, not done, of moves
+        without analytic accounting, when only modules this fast path knows
+        create move lines. Else None."""
+        if len(vals_list) < 2 or not self._serial_fast_line_create_is_plain():
+            return None
+        groups = defaultdict(list)
+        for index, vals in enumerate(vals_list):
+            if (
+                not isinstance(vals.get("lot_id"), int)
+                or not vals.get("lot_id")
+                or vals.get("quantity") != 1
+                or vals.get("quant_id")
+                or vals.get("lot_name")
+                or vals.get("state")
+            ):
+                return None
+            try:
+                key = tuple(sorted((k, v) for k, v in vals.items() if k != "lot_id"))
+                hash(key)
+            except TypeError:  # x2many commands and the like
+                return None
+            groups[key].append(index)
+        if all(len(indexes) == 1 for indexes in groups.values()):
+            return None
+        moves = self.env["stock.move"].browse({vals["move_id"] for vals in vals_list})
+        if any(
+            move.product_id.tracking != "serial"
+            or (
+                hasattr(move, "analytic_account_line_ids")
+                and (
+                    move.analytic_account_line_ids or move._get_analytic_distribution()
+                )
+            )
+            for move in moves
+        ):
+            return None
+        return list(groups.values())
+
+    def _serial_fast_create_cloned(self, vals_list, groups, pending):
+        """create(vals_list) where each group's first line is created by the
+        ORM and the others are copies of it with their own serial; what
+        stock's create does for each new line that is not done (reserve its
+        serial, recompute its move's state) is done for the copies too."""
+        columns = clone_columns(self, "lot_id")
+        if columns is None:
+            return super().create(vals_list)
+        ids = [None] * len(vals_list)
+        moves = self.env["stock.move"]
+        for indexes in groups:
+            first_vals = vals_list[indexes[0]]
+            reserved_before = len(pending.items)
+            first = super().create([first_vals])
+            ids[indexes[0]] = first.id
+            rest = indexes[1:]
+            if not rest:
+                continue
+            reserved = pending.items[reserved_before:]
+            if first.state == "done" or (
+                first.quantity_product_uom
+                and not first.move_id._should_bypass_reservation()
+                and reserved != [(first.product_id, first.location_id, first.lot_id)]
+            ):
+                # reserved another way than the batch: Odoo's code per line
+                others = super().create([vals_list[i] for i in rest])
+            else:
+                lots = [vals_list[i]["lot_id"] for i in rest]
+                others = clone_records(first, "lot_id", lots, columns)
+                if reserved:
+                    Lot = self.env["stock.lot"]
+                    pending.items.extend(
+                        (first.product_id, first.location_id, Lot.browse(lot))
+                        for lot in lots
+                    )
+                    moves |= first.move_id
+            for index, line_id in zip(rest, others.ids, strict=True):
+                ids[index] = line_id
+        moves._recompute_state()
+        return self.browse(ids)
+
+    def _serial_fast_line_create_is_plain(self):
+        """True when only base, stock, stock_account, mrp (their create acts
+        on done lines or on analytic accounting, both excluded) and this
+        add-on create move lines."""
+        known = {None, "", "base", "stock", "stock_account", "mrp", MODULE}
+        for cls in type(self).__mro__:
+            if getattr(cls, "_module", None) in known:
+                continue
+            if "create" in vars(cls) or "_create" in vars(cls):
+                return False
+        return True
 
     def _action_done(self):
         candidates = self._serial_fast_candidates()

@@ -8,6 +8,7 @@ and compares normalized snapshots of quants, lots, move lines, moves and
 valuation layers. Times are frozen so that dates compare too.
 """
 
+from collections import Counter
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -16,7 +17,7 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models import stock_lot_fast
+from ..models import stock_lot_fast, stock_move_line_fast
 from ..models.stock_move_line_fast import StockMoveLine as FastLine
 from ..models.stock_move_line_fast import StockQuant as FastQuant
 from .common import SerialCase
@@ -58,13 +59,13 @@ class TestPerformanceEquivalence(SerialCase):
             "in": self.env["stock.move.line"],
             "out": self.env["stock.move.line"],
             "reserved": [],
-            "cloned": [],  # (model, count) copied by fast_clone for serials
+            "cloned": Counter(),  # {model: records copied by fast_clone}
         }
         clone = stock_lot_fast.clone_records
 
         def clone_spy(first, varying, values, columns):
             copies = clone(first, varying, values, columns)
-            taken["cloned"].append((first._name, len(copies)))
+            taken["cloned"][first._name] += len(copies)
             return copies
 
         reserve = FastQuant._serial_fast_reserve
@@ -87,6 +88,7 @@ class TestPerformanceEquivalence(SerialCase):
             patch.object(FastLine, "_serial_fast_done_out", spy("out")),
             patch.object(FastQuant, "_serial_fast_reserve", reserve_spy),
             patch.object(stock_lot_fast, "clone_records", clone_spy),
+            patch.object(stock_move_line_fast, "clone_records", clone_spy),
         ):
             # the helpers of SerialCase use self.env: the whole flow, setup
             # included, runs with the fast paths on, or off
@@ -104,8 +106,8 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertFalse(taken_native["in"] | taken_native["out"])
         self.assertFalse(taken_native["reserved"])
         self.assertFalse(taken_native["cloned"])
-        if cloned is not None:
-            self.assertEqual(taken_fast["cloned"], cloned)
+        for model, count in (cloned or {}).items():
+            self.assertEqual(taken_fast["cloned"][model], count, model)
         for key in native:
             self.assertEqual(fast[key], native[key], f"{key} differ")
         self.assertEqual(len(taken_fast["in"]), fast_in)
@@ -291,7 +293,7 @@ class TestPerformanceEquivalence(SerialCase):
         snapshot = self._compare(
             operation,
             fast_in=N,
-            cloned=[("stock.lot", N - 6), ("mail.message", N - 6)],
+            cloned={"stock.lot": N - 6, "mail.message": N - 6},
         )
         self.assertEqual(len(snapshot["quants"]), 1 + 2 * N)  # header + quants
         self.assertEqual(
@@ -395,7 +397,14 @@ class TestPerformanceEquivalence(SerialCase):
             )
             self._delivery(env, product, lots[: N - 5])
 
-        snapshot = self._compare(operation, fast_in=N, fast_out=N - 5, reserved=N - 5)
+        # the reservation's lines: the first by create(), the others copies
+        snapshot = self._compare(
+            operation,
+            fast_in=N,
+            fast_out=N - 5,
+            reserved=N - 5,
+            cloned={"stock.lot": N - 1, "stock.move.line": N - 6},
+        )
         statuses = self._column(snapshot["lots"], "serial_status")
         self.assertEqual(statuses.count("shipped"), N - 5)
 
@@ -406,7 +415,8 @@ class TestPerformanceEquivalence(SerialCase):
             # reserve 4 (Odoo takes the first ones), pick the last 4 instead
             self._delivery(env, product, lots.sorted("name")[-4:])
 
-        self._compare(operation, fast_in=10, fast_out=4)
+        # 4 lines reserved, then 4 others picked: 3 + 3 copies
+        self._compare(operation, fast_in=10, fast_out=4, cloned={"stock.move.line": 6})
 
     def test_delivery_not_reserved_first(self):
         def operation(env, product, prefix):
@@ -414,7 +424,7 @@ class TestPerformanceEquivalence(SerialCase):
             lots = self._lots([f"{prefix}{n}" for n in self._names("-U", 6)], product)
             self._delivery(env, product, lots, reserve=False)
 
-        self._compare(operation, fast_in=6, fast_out=6)
+        self._compare(operation, fast_in=6, fast_out=6, cloned={"stock.move.line": 5})
 
     # ------------------------------------------------------------------
     # what the fast path never takes
@@ -607,3 +617,29 @@ class TestPerformanceEquivalence(SerialCase):
         cls = type(Lot)
         foreign = type("StockLotForeign", (cls, Foreign), {"_register": False})
         self.assertFalse(foreign(Lot.env, (), ())._serial_fast_create_is_plain())
+
+    def test_line_copies_fall_back_when_others_override_creation(self):
+        """Move lines are copied only when no unknown module creates them;
+        otherwise each goes through create() and the result is the same."""
+        Line = type(self.env["stock.move.line"])
+        self.assertTrue(self.env["stock.move.line"]._serial_fast_line_create_is_plain())
+
+        def operation(env, product, prefix):
+            self._receipt(env, product, self._names("-G", 8), prefix)
+            lots = self._lots([f"{prefix}{n}" for n in self._names("-G", 8)], product)
+            self._delivery(env, product, lots)
+
+        with patch.object(
+            Line, "_serial_fast_line_create_is_plain", return_value=False
+        ):
+            self._compare(
+                operation, fast_in=8, fast_out=8, cloned={"stock.move.line": 0}
+            )
+
+        # a class of another module that overrides the creation
+        Foreign = type(
+            "Foreign", (), {"_module": "some_other_module", "_create": lambda *a: None}
+        )
+        foreign = type("StockMoveLineForeign", (Line, Foreign), {"_register": False})
+        line = foreign(self.env, (), ())
+        self.assertFalse(line._serial_fast_line_create_is_plain())
