@@ -200,7 +200,7 @@ class PurchaseOrderLine(models.Model):
         if to_link:
             to_link.write({"purchase_line_id": self.id})
         if to_create:
-            Lot.create(
+            Lot._serial_fast_create(
                 [
                     {
                         "name": name,

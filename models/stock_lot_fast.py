@@ -91,7 +91,7 @@ class StockLot(models.Model):
         ):
             return self.create(vals_list)
         columns = clone_columns(self, "name")
-        if columns is None:
+        if columns is None or not self._serial_fast_create_plain_values(vals_list):
             return self.create(vals_list)
         # every name checked before anything is written, as create() does
         self._serial_prepare_create(vals_list)
@@ -131,6 +131,23 @@ class StockLot(models.Model):
             for i, lot_id in zip(rest, others.ids, strict=True):
                 lot_ids[i] = lot_id
         return self.browse(lot_ids)
+
+    @api.model
+    def _serial_fast_create_plain_values(self, vals_list):
+        """True when the values (and the context's defaults) only set stored
+        columns without an inverse: an inverse (e.g. the serial's location)
+        would run for the first serial only."""
+        names = {name for vals in vals_list for name in vals}
+        names |= {
+            key[8:] for key in self.env.context if key.startswith("default_")
+        } & set(self._fields)
+        for name in names:
+            field = self._fields.get(name)
+            if field is None or not (field.store and field.column_type):
+                return False
+            if field.inverse:
+                return False
+        return True
 
     def _serial_fast_plain_chatter(self):
         """The chatter messages of this new serial if copies of them are what

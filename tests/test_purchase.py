@@ -88,6 +88,22 @@ class TestPurchasePreassign(PurchaseSerialCase):
         self.assertEqual(self._names(line), ["PO-1", "PO-2", "PO-3"])
         self.assertEqual(line.serial_tracing_state, "complete")
 
+    def test_preassign_many_serials_each_with_its_chatter(self):
+        """Planned serials made in bulk (copies of the first one's row, issue
+        6) are complete serials: line, order, status, one "created" message
+        each, and found by name."""
+        self.env = self.env(context=dict(self.env.context, tracking_disable=False))
+        line = self._order(40).order_line
+        names = [f"PO-BULK-{i:03d}" for i in range(40)]
+        self._assign(line, names)
+        lots = line.serial_lot_ids
+        self.assertEqual(sorted(lots.mapped("name")), names)
+        self.assertEqual(set(lots.mapped("serial_status")), {"planned"})
+        self.assertEqual(lots.purchase_line_id, line)
+        self.assertEqual(lots.serial_purchase_order_id, line.order_id)
+        self.assertEqual([len(lot.message_ids) for lot in lots], [1] * 40)
+        self.assertEqual(self._lots(["PO-BULK-039"]).purchase_line_id, line)
+
     def test_count_beyond_quantity_refused_writes_nothing(self):
         line = self._order(3).order_line
         with self.assertRaisesRegex(

@@ -545,7 +545,7 @@ class StockSerialEntry(models.TransientModel):
         if create:
             missing = [name for name in names if name not in by_name]
             if missing:
-                new_lots = Lot.create(
+                new_lots = Lot._serial_fast_create(
                     [
                         {
                             "name": name,

@@ -421,7 +421,7 @@ class StockSerialPurchaseImport(models.TransientModel):
                 }
                 for name in names
             ]
-        lots = Lot.create(vals_list)
+        lots = Lot._serial_fast_create(vals_list)
         lot_by_key = {(lot.product_id.id, lot.name): lot for lot in lots}
         self.env.flush_all()
         MoveLine = self.env["stock.move.line"]
