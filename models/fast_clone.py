@@ -82,3 +82,16 @@ def clone_records(first, varying, values, columns):
         copies.modified(list(model._fields), create=True)
     copies._validate_fields(columns + [varying])
     return copies
+
+
+def only_known_modules(model, methods, known):
+    """True when, in the class hierarchy of ``model``, only the modules in
+    ``known`` (and the ORM's own classes) define any of ``methods``: copies
+    made by clone_records would skip any other module's code."""
+    known = {None, "", "base", *known}
+    for cls in type(model).__mro__:
+        if getattr(cls, "_module", None) in known:
+            continue
+        if any(method in vars(cls) for method in methods):
+            return False
+    return True

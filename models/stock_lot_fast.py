@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from odoo import api, models
 
-from .fast_clone import clone_columns, clone_records
+from .fast_clone import clone_columns, clone_records, only_known_modules
 
 MODULE = __name__.split(".")[2]  # stock_serial_tracking
 
@@ -195,30 +195,21 @@ class StockLot(models.Model):
         the code of modules this fast path knows (base, mail, stock,
         stock_account and this add-on): another module's override would be
         skipped for the copies."""
-        known = {None, "", "base", "mail", "stock", "stock_account", MODULE}
-        checks = (
+        known = {"mail", "stock", "stock_account", MODULE}
+        return only_known_modules(
+            self,
             (
-                self,
-                (
-                    "create",
-                    "_create",
-                    "_prepare_create_values",
-                    "_add_missing_default_values",
-                    "_creation_message",
-                    "_creation_subtype",
-                    "_message_auto_subscribe",
-                    "_message_auto_subscribe_followers",
-                    "_message_log_batch",
-                    "_message_create",
-                    "_track_get_fields",
-                ),
+                "create",
+                "_create",
+                "_prepare_create_values",
+                "_add_missing_default_values",
+                "_creation_message",
+                "_creation_subtype",
+                "_message_auto_subscribe",
+                "_message_auto_subscribe_followers",
+                "_message_log_batch",
+                "_message_create",
+                "_track_get_fields",
             ),
-            (self.env["mail.message"], ("create", "_create")),
-        )
-        for model, methods in checks:
-            for cls in type(model).__mro__:
-                if getattr(cls, "_module", None) in known:
-                    continue
-                if any(method in vars(cls) for method in methods):
-                    return False
-        return True
+            known,
+        ) and only_known_modules(self.env["mail.message"], ("create", "_create"), known)

@@ -18,7 +18,9 @@ Odoo's own code, unchanged:
 
 Reserving works the same way: when move lines are created in a batch (Odoo's
 reservation of a move, the entry wizard), the serial reserved on its only
-plain quant holding stock is reserved for all lines in one write.
+plain quant holding stock is reserved for all lines in one write; the lines
+themselves, alike but for their serial, are copies of the first one's row
+(fast_clone), as are the new quants of a validation.
 
 Only when no other installed module overrides the methods replaced for these
 lines (checked on the class hierarchy), so that nobody's code is skipped.
@@ -34,7 +36,7 @@ from collections import Counter, defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL, float_compare
 
-from .fast_clone import clone_columns, clone_records
+from .fast_clone import clone_columns, clone_records, only_known_modules
 from .stock_lot_fast import MODULE, check_company_batched
 
 FAST_IN_SOURCES = ("supplier", "production", "inventory")
@@ -173,13 +175,9 @@ class StockMoveLine(models.Model):
         """True when only base, stock, stock_account, mrp (their create acts
         on done lines or on analytic accounting, both excluded) and this
         add-on create move lines."""
-        known = {None, "", "base", "stock", "stock_account", "mrp", MODULE}
-        for cls in type(self).__mro__:
-            if getattr(cls, "_module", None) in known:
-                continue
-            if "create" in vars(cls) or "_create" in vars(cls):
-                return False
-        return True
+        return only_known_modules(
+            self, ("create", "_create"), {"stock", "stock_account", "mrp", MODULE}
+        )
 
     def _action_done(self):
         candidates = self._serial_fast_candidates()
