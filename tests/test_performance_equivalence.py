@@ -426,6 +426,50 @@ class TestPerformanceEquivalence(SerialCase):
 
         self._compare(operation, fast_in=6, fast_out=6, cloned={"stock.move.line": 5})
 
+    def test_delivery_from_packages_and_consignment_falls_back(self):
+        """Serials in a package or owned by a consignor are reserved and
+        shipped by Odoo's own code, one line at a time; the plain ones of the
+        same delivery go fast. Same result as Odoo alone."""
+
+        def operation(env, product, prefix):
+            picking = self._picking(
+                self.warehouse.in_type_id,
+                self.supplier_loc,
+                self.stock,
+                product,
+                6,
+                self.vendor,
+            ).with_env(env)
+            move = picking.move_ids
+            move.move_line_ids.unlink()
+            names = [f"{prefix}{name}" for name in self._names("-K", 6)]
+            env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": product.id,
+                        "product_uom_id": product.uom_id.id,
+                        "location_id": self.supplier_loc.id,
+                        "location_dest_id": self.stock.id,
+                        "lot_name": name,
+                        "quantity": 1,
+                        "picked": True,
+                        "result_package_id": self.package.id if i < 2 else False,
+                        "owner_id": self.owner.id if i == 2 else False,
+                    }
+                    for i, name in enumerate(names)
+                ]
+            )
+            self.assertIs(picking.button_validate(), True)
+            self._delivery(env, product, self._lots(names, product))
+
+        snapshot = self._compare(
+            operation, fast_in=3, fast_out=3, cloned={"stock.move.line": 2}
+        )
+        statuses = self._column(snapshot["lots"], "serial_status")
+        self.assertEqual(statuses.count("shipped"), 6)
+
     # ------------------------------------------------------------------
     # what the fast path never takes
     # ------------------------------------------------------------------
