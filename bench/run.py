@@ -635,8 +635,12 @@ def fmt_row(case, n, by_path):
             cells.append(f"{r['seconds'] * 1000:.1f} ms (slowest)")
         else:
             cpu = f" (cpu {r['cpu']:.1f})" if r.get("cpu") is not None else ""
+            runs = ""
+            if r.get("runs"):
+                runs = " (median of " + ", ".join(f"{t:.1f}" for t in r["runs"]) + ")"
             cells.append(
                 f"{r['seconds']:.2f} s{cpu} / {r['peak_mb']:.0f} MB / {r['queries']} q"
+                + runs
             )
     ratio = "–"
     if native and "error" not in native and by_path.get("addon") and case != "search":
@@ -648,6 +652,19 @@ def fmt_row(case, n, by_path):
         + " | ".join(cells)
         + f" | {ratio} | {TARGETS.get(case, '')} |"
     )
+
+
+def median_run(runs):
+    """The run of median wall time (the slower middle one for an even count);
+    a failed run wins, so that errors are never hidden."""
+    failed = [r for r in runs if "error" in r]
+    if failed:
+        return failed[0]
+    ranked = sorted(runs, key=lambda r: r["seconds"])
+    chosen = dict(ranked[len(ranked) // 2])
+    if len(runs) > 1:
+        chosen["runs"] = [r["seconds"] for r in runs]
+    return chosen
 
 
 def vacuum(db):
@@ -689,13 +706,19 @@ def parent(args):
                     db = args.big_db
                 else:
                     db = args.native_db if path == "native" else args.db
-                print(f"... {case} n={n} {path} on {db}", file=sys.stderr, flush=True)
-                if kind == "small":
-                    vacuum(db)
-                r = run_one(args, case, path, n, db)
+                runs = []
+                for _i in range(args.repeat if kind == "small" else 1):
+                    print(
+                        f"... {case} n={n} {path} on {db}", file=sys.stderr, flush=True
+                    )
+                    if kind == "small":
+                        vacuum(db)
+                    r = run_one(args, case, path, n, db)
+                    print("    " + json.dumps(r), file=sys.stderr, flush=True)
+                    runs.append(r)
+                r = median_run(runs)
                 results.append(r)
                 by_path[path] = r
-                print("    " + json.dumps(r), file=sys.stderr, flush=True)
             rows.append(fmt_row(case, n, by_path))
     header = [
         "| case | N | native (no add-on) | native flow + add-on | add-on path "
@@ -726,6 +749,13 @@ def main():
     parser.add_argument("--n", default="", help="sizes of receipt/delivery (1000,5000)")
     parser.add_argument("--mo-n", default="", help="sizes of the MO case")
     parser.add_argument("--paste-n", type=int, default=0)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each receipt/delivery/mo/labels/backfill path this many times "
+        "and report the run of median wall time (all times are printed)",
+    )
     parser.add_argument("--paths", default="", help="only these paths")
     parser.add_argument("--db", default="sst_bench")
     parser.add_argument("--native-db", default="sst_bench_native")
