@@ -11,9 +11,13 @@ MODULE = __name__.split(".")[2]  # stock_serial_tracking
 
 def check_company_batched(records, fnames=None):
     """BaseModel._check_company with one filtered_domain per (field, company)
-    instead of one per record. True when every record is consistent; False
-    when it cannot tell or finds an inconsistency: the caller then runs
-    Odoo's own check, which raises its usual error."""
+    instead of one per record, for thousands of records. True when every
+    record is consistent; False for a single record, with the fast paths off
+    (context serial_no_fast_path), when it cannot tell or when it finds an
+    inconsistency: the caller then runs Odoo's own check, which raises its
+    usual error."""
+    if len(records) < 2 or records.env.context.get("serial_no_fast_path"):
+        return False
     if fnames is None or {"company_id", "company_ids"} & set(fnames):
         fnames = records._fields
     if "company_id" not in records._fields:
@@ -60,12 +64,8 @@ class StockLot(models.Model):
     def _check_company(self, fnames=None):
         # issue 6: thousands of new serials of one product are checked once
         # per (field, company), not once each
-        if (
-            len(self) > 1
-            and not self.env.context.get("serial_no_fast_path")
-            and check_company_batched(self, fnames)
-        ):
-            return
+        if check_company_batched(self, fnames):
+            return None
         return super()._check_company(fnames)
 
     # ------------------------------------------------------------------
@@ -155,6 +155,10 @@ class StockLot(models.Model):
         without recipients, attachments, tracking or notifications. Else
         None."""
         self.ensure_one()
+        # all of it: what creating the serial left pending (followers,
+        # messages, fields recomputed elsewhere) is stored before its row and
+        # its messages are read and copied (flushing only the mail models
+        # measured no faster)
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(

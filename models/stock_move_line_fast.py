@@ -34,9 +34,9 @@ are never taken: Odoo's loop handles them.
 from collections import Counter, defaultdict
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_compare
+from odoo.tools import float_compare
 
-from .fast_clone import clone_columns, clone_records, only_known_modules
+from .fast_clone import clone_columns, clone_records, only_known_modules, read_rows
 from .stock_lot_fast import MODULE, check_company_batched
 
 FAST_IN_SOURCES = ("supplier", "production", "inventory")
@@ -59,12 +59,8 @@ class StockMoveLine(models.Model):
 
     def _check_company(self, fnames=None):
         # issue 6: thousands of serial lines are checked per (field, company)
-        if (
-            len(self) > 1
-            and not self.env.context.get("serial_no_fast_path")
-            and check_company_batched(self, fnames)
-        ):
-            return
+        if check_company_batched(self, fnames):
+            return None
         return super()._check_company(fnames)
 
     @api.model_create_multi
@@ -224,15 +220,7 @@ class StockMoveLine(models.Model):
             "lot_id",
             "lot_name",
         ]
-        self.flush_recordset(columns)
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, %s FROM stock_move_line WHERE id = ANY(%s)",
-                SQL(", ").join(SQL.identifier(name) for name in columns),
-                list(self.ids),
-            )
-        )
-        rows = {row["id"]: row for row in self.env.cr.dictfetchall()}
+        rows = {row["id"]: row for row in read_rows(self, columns)}
         groups = {}
         taken = []
         for line_id in self.ids:
@@ -340,6 +328,7 @@ class StockMoveLine(models.Model):
         for ml in named:
             by_key[(ml.product_id, ml.company_id)].append(ml)
         Lot = self.env["stock.lot"]
+        line_ids, lot_ids = [], []  # lines getting an existing serial
         to_create = []
         for (product, company), mls in by_key.items():
             lots = Lot.search(
@@ -351,22 +340,27 @@ class StockMoveLine(models.Model):
                     ("name", "in", [ml.lot_name for ml in mls]),
                 ]
             )
-            by_name = {lot.name: lot for lot in lots}
+            by_name = {lot.name: lot.id for lot in lots}
             for ml in mls:
                 if ml.lot_name in by_name:
-                    ml.lot_id = by_name[ml.lot_name]
+                    line_ids.append(ml.id)
+                    lot_ids.append(by_name[ml.lot_name])
                 else:
-                    to_create.append(ml)
-        if not to_create:
-            return
-        lines = self.browse([ml.id for ml in to_create])
-        lots = Lot._serial_fast_create([ml._prepare_new_lot_vals() for ml in lines])
-        self._serial_fast_set_lots(lines, lots)
+                    to_create.append(ml.id)
+        new_lots = Lot._serial_fast_create(
+            [ml._prepare_new_lot_vals() for ml in self.browse(to_create)]
+        )
+        # one write for all the lines, existing serials and new ones alike
+        self._serial_fast_set_lots(
+            self.browse(line_ids + to_create), Lot.browse(lot_ids + new_lots.ids)
+        )
 
     def _serial_fast_set_lots(self, lines, lots):
         """lines[i].lot_id = lots[i]: what Odoo's per-line write does for
         lines that reserve nothing (their source bypasses reservation)."""
         assert len(lines) == len(lots)
+        if not lines:
+            return
         bypass = lines.filtered(
             lambda ml: ml.move_id._should_bypass_reservation(ml.location_id)
         )

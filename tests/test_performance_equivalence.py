@@ -254,6 +254,41 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertIs(picking.button_validate(), True)
         return picking
 
+    def _receipt_packed(self, env, product, prefix, code):
+        """Receive 6 serials: two into a package, one owned by a consignor,
+        three plain. Return their names."""
+        picking = self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_loc,
+            self.stock,
+            product,
+            6,
+            self.vendor,
+        ).with_env(env)
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        names = [f"{prefix}{name}" for name in self._names(code, 6)]
+        env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": picking.id,
+                    "product_id": product.id,
+                    "product_uom_id": product.uom_id.id,
+                    "location_id": self.supplier_loc.id,
+                    "location_dest_id": self.stock.id,
+                    "lot_name": name,
+                    "quantity": 1,
+                    "picked": True,
+                    "result_package_id": self.package.id if i < 2 else False,
+                    "owner_id": self.owner.id if i == 2 else False,
+                }
+                for i, name in enumerate(names)
+            ]
+        )
+        self.assertIs(picking.button_validate(), True)
+        return names
+
     def _delivery(self, env, product, lots, reserve=True):
         picking = self._picking(
             self.warehouse.out_type_id,
@@ -307,37 +342,7 @@ class TestPerformanceEquivalence(SerialCase):
 
     def test_receipt_with_packages_and_owner_falls_back(self):
         def operation(env, product, prefix):
-            picking = self._picking(
-                self.warehouse.in_type_id,
-                self.supplier_loc,
-                self.stock,
-                product,
-                6,
-                self.vendor,
-            ).with_env(env)
-            move = picking.move_ids
-            move.move_line_ids.unlink()
-            names = [f"{prefix}{name}" for name in self._names("-P", 6)]
-            env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": move.id,
-                        "picking_id": picking.id,
-                        "product_id": product.id,
-                        "product_uom_id": product.uom_id.id,
-                        "location_id": self.supplier_loc.id,
-                        "location_dest_id": self.stock.id,
-                        "lot_name": name,
-                        "quantity": 1,
-                        "picked": True,
-                        # two in a package, one on consignment, three plain
-                        "result_package_id": self.package.id if i < 2 else False,
-                        "owner_id": self.owner.id if i == 2 else False,
-                    }
-                    for i, name in enumerate(names)
-                ]
-            )
-            self.assertIs(picking.button_validate(), True)
+            self._receipt_packed(env, product, prefix, "-P")
 
         self._compare(operation, fast_in=3)
 
@@ -432,36 +437,7 @@ class TestPerformanceEquivalence(SerialCase):
         same delivery go fast. Same result as Odoo alone."""
 
         def operation(env, product, prefix):
-            picking = self._picking(
-                self.warehouse.in_type_id,
-                self.supplier_loc,
-                self.stock,
-                product,
-                6,
-                self.vendor,
-            ).with_env(env)
-            move = picking.move_ids
-            move.move_line_ids.unlink()
-            names = [f"{prefix}{name}" for name in self._names("-K", 6)]
-            env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": move.id,
-                        "picking_id": picking.id,
-                        "product_id": product.id,
-                        "product_uom_id": product.uom_id.id,
-                        "location_id": self.supplier_loc.id,
-                        "location_dest_id": self.stock.id,
-                        "lot_name": name,
-                        "quantity": 1,
-                        "picked": True,
-                        "result_package_id": self.package.id if i < 2 else False,
-                        "owner_id": self.owner.id if i == 2 else False,
-                    }
-                    for i, name in enumerate(names)
-                ]
-            )
-            self.assertIs(picking.button_validate(), True)
+            names = self._receipt_packed(env, product, prefix, "-K")
             self._delivery(env, product, self._lots(names, product))
 
         snapshot = self._compare(

@@ -1,7 +1,9 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
-from odoo.tools import SQL, float_compare
+from odoo.tools import float_compare
+
+from ..models.fast_clone import read_rows
 
 # Fields a kept line must already have, as the entry wizard would create it.
 KEPT_FIELDS = (
@@ -41,17 +43,9 @@ class StockSerialEntry(models.TransientModel):
         # the lines' own values in one query (attribute access per line and
         # field costs seconds for thousands of lines)
         columns = [*KEPT_FIELDS, "quantity", "result_package_id", "lot_name"]
-        lines.flush_recordset(columns)
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, %s FROM stock_move_line WHERE id = ANY(%s) ORDER BY id",
-                SQL(", ").join(SQL.identifier(name) for name in columns),
-                list(lines.ids),
-            )
-        )
         rounding = self.product_id.uom_id.rounding
         by_key = {}
-        for row in self.env.cr.dictfetchall():
+        for row in sorted(read_rows(lines, columns), key=lambda row: row["id"]):
             if (
                 row["result_package_id"]
                 or row["lot_name"]
