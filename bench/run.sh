@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 done
 
 cd "$SST_ROOT"
-sst_odoo_importable || sst_die "python3 cannot import Odoo 18"
+sst_odoo_importable || sst_die "no Odoo 18 found (README, Install)"
 sst_odoo_setup
 sst_pg_start
 ( sst_ensure_template ) || sst_die "template database"

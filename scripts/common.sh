@@ -53,10 +53,112 @@ EOF
 }
 
 # ---------------------------------------------------------------- odoo detection
-sst_odoo_importable() {
-    [ -z "${SST_FORCE_NO_ODOO:-}" ] || return 1
+# Odoo 18 comes from, in this order: what python3 imports already; SST_ODOO_SRC (an Odoo
+# 18 source folder, or a .tar.gz of one); the pristine tarball in ../shared/vendor/. A
+# tarball is unpacked under .run/odoo/ and its requirements installed with pip once; the
+# scripts then put that tree on PYTHONPATH. SST_FORCE_NO_ODOO=1 pretends there is none.
+SST_VENDOR_DIR=${SST_VENDOR_DIR:-$SST_ROOT/../shared/vendor}
+
+sst_odoo_imports() {
     timeout 60 "$SST_PY" -c 'import odoo, odoo.release as r; assert r.version_info[0] == 18' \
         >/dev/null 2>&1
+}
+
+# The folder of an Odoo source tree inside $1 (or $1 itself).
+sst_odoo_tree_in() {
+    local d
+    for d in "$1" "$1"/*/; do
+        d=${d%/}
+        if [ -f "$d/odoo/release.py" ] && [ -d "$d/odoo/addons" ]; then
+            printf '%s\n' "$d"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# Unpack tarball $1 under .run/odoo/ (once per tarball content); prints the tree.
+sst_odoo_unpack() {
+    local tarball=$1 sum dest tree lockfd name sums
+    [ -f "$tarball" ] || sst_die "no such Odoo tarball: $tarball"
+    name=$(basename "$tarball")
+    sums=$(dirname "$tarball")/SHA256SUMS
+    if [ -f "$sums" ] && grep -q " $name\$" "$sums"; then
+        (cd "$(dirname "$tarball")" && grep " $name\$" SHA256SUMS | sha256sum --quiet -c -) >&2 \
+            || sst_die "$tarball does not match its SHA256SUMS"
+    fi
+    sum=$(sha256sum "$tarball" | cut -c1-16)
+    dest=$SST_RUN/odoo/$sum
+    mkdir -p "$SST_RUN/odoo"
+    exec {lockfd}>>"$SST_RUN/odoo/unpack.lock"
+    flock -x "$lockfd"
+    if [ ! -f "$dest/.unpacked" ]; then
+        sst_log "unpacking $name into $dest"
+        rm -rf "$dest" "$dest.tmp"
+        mkdir -p "$dest.tmp"
+        tar -xzf "$tarball" -C "$dest.tmp" || sst_die "cannot unpack $tarball"
+        mv "$dest.tmp" "$dest"
+        touch "$dest/.unpacked"
+    fi
+    flock -u "$lockfd"
+    exec {lockfd}>&-
+    tree=$(sst_odoo_tree_in "$dest") || sst_die "$tarball holds no Odoo source tree"
+    printf '%s\n' "$tree"
+}
+
+# pip-install the requirements of Odoo tree $1 (once; a stamp in the tree remembers).
+# The fixes are the vendor README's: psycopg2/python-ldap build from source, some old
+# sdists need setuptools<70 without build isolation, cbor2 5.4.2 does not build.
+sst_odoo_requirements() {
+    local tree=$1 stamp=$1/.sst-requirements-ok req
+    [ -f "$stamp" ] && return 0
+    [ -f "$tree/requirements.txt" ] || return 0
+    mkdir -p "$SST_RUN/logs"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        local pkgs=() p
+        for p in libpq-dev libldap2-dev libsasl2-dev; do
+            dpkg -s "$p" >/dev/null 2>&1 || pkgs+=("$p")
+        done
+        if [ ${#pkgs[@]} -gt 0 ]; then
+            sst_log "apt-get install ${pkgs[*]} (to build Odoo's psycopg2 and python-ldap)"
+            { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+                --no-install-recommends "${pkgs[@]}"; } >"$SST_RUN/logs/apt-odoo.log" 2>&1 \
+                || sst_log "apt-get failed, see $SST_RUN/logs/apt-odoo.log"
+        fi
+    fi
+    req=$SST_RUN/odoo/requirements-fixed.txt
+    sed -E 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$tree/requirements.txt" >"$req"
+    sst_log "installing Odoo's Python requirements (once; log $SST_RUN/logs/pip-odoo.log)"
+    { "$SST_PY" -m pip install -q --disable-pip-version-check 'setuptools<70' wheel \
+        && "$SST_PY" -m pip install -q --disable-pip-version-check --no-build-isolation \
+            -r "$req"; } >"$SST_RUN/logs/pip-odoo.log" 2>&1 \
+        || { tail -30 "$SST_RUN/logs/pip-odoo.log" >&2
+             sst_die "pip could not install Odoo's requirements"; }
+    touch "$stamp"
+}
+
+# Make Odoo 18 importable (see above). Returns 1 when no Odoo can be found at all.
+sst_odoo_importable() {
+    [ -z "${SST_FORCE_NO_ODOO:-}" ] || return 1
+    if [ -z "${SST_ODOO_SRC:-}" ] && sst_odoo_imports; then
+        return 0
+    fi
+    local src=${SST_ODOO_SRC:-} tree
+    if [ -z "$src" ]; then
+        src=$(find "$SST_VENDOR_DIR" -maxdepth 1 -name 'odoo-18*.tar.gz' 2>/dev/null \
+            | sort | tail -n 1)
+        [ -n "$src" ] || return 1
+    fi
+    case "$src" in
+        *.tar.gz|*.tgz) tree=$(sst_odoo_unpack "$src") || return 1 ;;
+        *) tree=$(sst_odoo_tree_in "$src") \
+            || sst_die "SST_ODOO_SRC=$src holds no Odoo source tree" ;;
+    esac
+    tree=$(cd "$tree" && pwd)
+    export PYTHONPATH=$tree${PYTHONPATH:+:$PYTHONPATH}
+    sst_odoo_imports || sst_odoo_requirements "$tree"
+    sst_odoo_imports || sst_die "Odoo from $tree does not import with $SST_PY"
+    sst_log "Odoo 18 from $tree"
 }
 
 # .run/addons/stock_serial_tracking -> project root: the add-on under its real name,
@@ -83,6 +185,12 @@ print(r.version)') || sst_die "cannot import odoo with $SST_PY"
     mkdir -p "$SST_DATA_DIR"
     sst_addons_link
     SST_ADDONS_PATH="$SST_ODOO_ADDONS,$SST_RUN/addons"
+    # A cut-down tree (the vendor tarball) lacks a few things outside its modules'
+    # declared dependencies; scripts/odoo_compat.py writes stand-ins (see there).
+    if "$SST_PY" "$SST_ROOT/scripts/odoo_compat.py" "$SST_ODOO_ADDONS" \
+        "$SST_RUN/odoo-compat"; then
+        SST_ADDONS_PATH+=",$SST_RUN/odoo-compat"
+    fi
     # An empty config file keeps a developer's ~/.odoorc out of our runs.
     [ -f "$SST_RUN/odoo.conf" ] || printf '[options]\n' >"$SST_RUN/odoo.conf"
 }

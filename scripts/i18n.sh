@@ -7,6 +7,7 @@ set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
+sst_odoo_importable || sst_die "no Odoo 18 found (README, Install)"
 sst_odoo_setup
 sst_pg_start
 sst_ensure_template

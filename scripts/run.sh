@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-sst_odoo_importable || sst_die "python3 cannot import Odoo 18: install Odoo 18 first (README, Install)"
+sst_odoo_importable || sst_die "no Odoo 18: python3 cannot import it, SST_ODOO_SRC is not set and ../shared/vendor has no tarball (README, Install)"
 sst_odoo_setup
 sst_odoo_cmd
 sst_pg_start
