@@ -42,6 +42,7 @@ class SerialInputError(_LogicError):
 
     ``code`` values used by this package: ``bad_extension``, ``too_big``,
     ``too_many_rows``, ``bad_file``, ``bad_encoding``, ``missing_columns``,
+    ``unknown_columns``,
     ``bad_allowed_spec``, ``bad_range``, ``range_too_big``, ``bad_count``.
     """
 

@@ -153,13 +153,60 @@ def check_names(
     return invalid
 
 
+# Control characters have no name in unicodedata; these are the ones a paste
+# or a file brings in (their Unicode aliases).
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x07: "BELL",
+    0x08: "BACKSPACE",
+    0x09: "CHARACTER TABULATION",
+    0x0A: "LINE FEED",
+    0x0B: "LINE TABULATION",
+    0x0C: "FORM FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+}
+
+
+def char_name(char: str) -> str:
+    """``U+XXXX NAME`` of one character, e.g. ``U+0421 CYRILLIC CAPITAL LETTER
+    ES``; control characters get their alias (``U+0000 NULL``)."""
+    code = ord(char)
+    label = unicodedata.name(char, "") or _CONTROL_NAMES.get(code, "")
+    if not label and unicodedata.category(char) == "Cc":
+        label = "CONTROL CHARACTER"
+    return f"U+{code:04X} {label}".rstrip()
+
+
 def display_char(char: str) -> str:
-    """Show one character in a message: quoted, or as ``U+XXXX`` if invisible."""
-    if char == " " or (char.isprintable() and not char.isspace()):
+    """Show one character in a message so that it cannot be mistaken.
+
+    Printable ASCII is quoted (``"#"``); any other character is named, as a
+    look-alike (Cyrillic ``С`` beside Latin ``C``) or an invisible one would
+    read wrong: ``"С" U+0421 CYRILLIC CAPITAL LETTER ES``, ``U+00A0 NO-BREAK
+    SPACE``, ``U+0000 NULL``.
+    """
+    if char == " " or (char.isascii() and char.isprintable()):
         return f'"{char}"'
-    label = unicodedata.name(char, "")
-    code = f"U+{ord(char):04X}"
-    return f"{code} ({label.lower()})" if label else code
+    if char.isprintable() and not char.isspace():
+        return f'"{char}" {char_name(char)}'
+    return char_name(char)
+
+
+def unstorable_lines(text: str) -> list[tuple[int, str]]:
+    """``(line number, character)`` for each line of ``text`` holding a
+    character PostgreSQL cannot store in text (NUL), 1-based, in order.
+
+    Such text must be refused before it is written anywhere: the database
+    raises a low-level error instead of a message naming the line."""
+    if not text or "\x00" not in text:
+        return []
+    return [
+        (number, "\x00")
+        for number, line in enumerate(text.splitlines() or [text], start=1)
+        if "\x00" in line
+    ]
 
 
 def reason_text(code: str, name: str, allowed_spec: str, max_length: int | None) -> str:

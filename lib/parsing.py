@@ -17,6 +17,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import SerialInputError
@@ -47,10 +48,26 @@ SERIAL_HEADERS = frozenset(
         "lot/serial",
         "lot number",
         "name",
+        "sn",
+        "s/n",
+        # the same in the languages Odoo users export sheets in most
+        "seriennummer",
+        "seriennummern",
+        "serienummer",
+        "numéro de série",
+        "numero de serie",
+        "n° de série",
+        "número de serie",
+        "numero de série",
+        "numero di serie",
+        "número de série",
+        "lot/numéro de série",
+        "los/seriennummer",
     }
 )
 
-_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+# Not GS (\x1d): inside a scanned GS1 code it separates fields, not serials.
+_LINE_BREAKS = "\n\r\v\f\x1c\x1e\x85\u2028\u2029"
 _STRONG_SEPARATORS = re.compile("[" + re.escape(_LINE_BREAKS + "\t;") + "]")
 _CSV_DELIMITERS = ("\t", ";", ",")
 _SNIFF_ROWS = 50
@@ -310,8 +327,49 @@ def _is_blank(row: Sequence[Any]) -> bool:
 # ---------------------------------------------------------------- serial files
 
 
+@dataclass(frozen=True)
+class SerialFile:
+    """What :func:`read_serial_file_details` read: the names, and where from.
+
+    ``column`` is the 0-based column the names were read from (None for a
+    ``.txt`` file), ``header`` the text of its header cell (None when the
+    file has no header row).
+    """
+
+    names: list[str]
+    column: int | None = None
+    header: str | None = None
+
+    @property
+    def column_letter(self) -> str | None:
+        """The column as a spreadsheet shows it (``A``, ``B``, ... ``AA``)."""
+        if self.column is None:
+            return None
+        letters, number = "", self.column + 1
+        while number:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("A") + rest) + letters
+        return letters
+
+    def describe(self) -> str:
+        """English note saying which column was read, e.g. ``column B
+        ("Serial Number")``; empty for a ``.txt`` file."""
+        if self.column is None:
+            return ""
+        if self.header:
+            return f'column {self.column_letter} ("{self.header}")'
+        return f"column {self.column_letter} (no header row)"
+
+
 def read_serial_file(filename: str, data: bytes) -> list[str]:
-    """Read serial names from an uploaded ``.xlsx``, ``.csv`` or ``.txt`` file.
+    """Read serial names from an uploaded ``.xlsx``, ``.csv`` or ``.txt`` file
+    (the names of :func:`read_serial_file_details`)."""
+    return read_serial_file_details(filename, data).names
+
+
+def read_serial_file_details(filename: str, data: bytes) -> SerialFile:
+    """Read serial names from an uploaded ``.xlsx``, ``.csv`` or ``.txt`` file,
+    and say which column they came from.
 
     * The extension decides the format (case-insensitive); any other type, a
       file over ``MAX_UPLOAD_BYTES`` or with more than ``MAX_ROWS`` serials
@@ -321,9 +379,13 @@ def read_serial_file(filename: str, data: bytes) -> list[str]:
     * ``.csv`` (delimiter sniffed among ``,`` ``;`` tab) and ``.xlsx`` (first
       sheet, cached formula values): the first non-blank row is a header if
       one of its cells is a serial header (``serial``, ``serial number``,
-      ``lot/serial number``, ``name``...; case-insensitive), and that column
-      is read below it. Otherwise that row is already data and the column of
-      its first non-empty cell is read. Empty cells are skipped.
+      ``lot/serial number``, ``name``, ``Seriennummer``...; case-insensitive),
+      and that column is read below it. A first row that looks like a header
+      (no digit in any cell, while the values below have digits) but names no
+      serial column is skipped when the file has a single column, and refused
+      (``code`` = ``"unknown_columns"``) when it has several: which one holds
+      the serials cannot be told. A file without a header row is read from
+      the column of the first non-empty cell. Empty cells are skipped.
 
     Names are normalized (:func:`names.normalize`); duplicates are kept (see
     :func:`dedupe`).
@@ -333,24 +395,71 @@ def read_serial_file(filename: str, data: bytes) -> list[str]:
         names = split_pasted(decode_text(data, filename))
         if len(names) > MAX_ROWS:
             raise _too_many_rows(filename, MAX_ROWS)
-        return names
+        return SerialFile(names)
     return _serial_column(filename, _rows(filename, data, ext))
 
 
-def _serial_column(filename: str, rows: Iterator[Sequence[Any]]) -> list[str]:
+def _has_digit(text: str) -> bool:
+    return any(char.isdigit() for char in text)
+
+
+def _serial_column(filename: str, rows: Iterator[Sequence[Any]]) -> SerialFile:
     """Collect the serial column of ``rows`` (see :func:`read_serial_file`)."""
-    names: list[str] = []
-    column = None
+    rows = iter(rows)
+    first = None
     for row in rows:
-        if column is None:
-            if _is_blank(row):
-                continue
-            keys = [_header_key(value) for value in row]
-            header = next((i for i, k in enumerate(keys) if k in SERIAL_HEADERS), None)
-            if header is not None:
-                column = header
-                continue
-            column = next(i for i, value in enumerate(row) if cell_text(value))
+        if not _is_blank(row):
+            first = row
+            break
+    if first is None:
+        return SerialFile([])
+    cells = [cell_text(value) for value in first]
+    keys = [_header_key(value) for value in first]
+    header = next((i for i, k in enumerate(keys) if k in SERIAL_HEADERS), None)
+    if header is not None:
+        return SerialFile(_read_column(filename, rows, header), header, cells[header])
+    filled = [i for i, text in enumerate(cells) if text]
+    if any(_has_digit(cells[i]) for i in filled):
+        # data from the first row on
+        column = filled[0]
+        return SerialFile(_read_column(filename, rows, column, cells[column]), column)
+    # The first row has no digit: a header row in another wording, or serials
+    # made of letters only. The values below it tell.
+    rest = list(rows)
+    used = set(filled)
+    below_digits = False
+    for row in rest:
+        for index, value in enumerate(row):
+            text = cell_text(value)
+            if text:
+                used.add(index)
+                below_digits = below_digits or _has_digit(text)
+    column = filled[0]
+    if not below_digits:
+        names = _read_column(filename, iter(rest), column, cells[column])
+        return SerialFile(names, column)
+    if len(used) == 1:
+        return SerialFile(
+            _read_column(filename, iter(rest), column), column, cells[column]
+        )
+    found = [text for text in cells if text]
+    raise SerialInputError(
+        f'The file "{filename}" has several columns and none of its headers '
+        f"({_quoted(found)}) names the serial numbers: head the serial column "
+        '"Serial Number" (or "Serial", "Lot/Serial Number"), or upload a file '
+        "with that column only.",
+        code="unknown_columns",
+        filename=filename,
+        found=tuple(found),
+    )
+
+
+def _read_column(
+    filename: str, rows: Iterator[Sequence[Any]], column: int, first: str = ""
+) -> list[str]:
+    """The non-empty cells of ``column`` in ``rows``, after ``first`` if any."""
+    names: list[str] = [first] if first else []
+    for row in rows:
         if column < len(row):
             name = cell_text(row[column])
             if name:

@@ -198,7 +198,30 @@ def test_reason_text_bad_chars():
 def test_reason_text_shows_invisible_characters():
     text = names.reason_text("bad_chars", "A\tB\u00a0C", DEFAULT, 32)
     assert "U+0009" in text
-    assert "U+00A0 (no-break space)" in text
+    assert "U+00A0 NO-BREAK SPACE" in text
+
+
+def test_look_alike_and_control_characters_are_named():
+    text = names.reason_text("bad_chars", "SN-\u0421\x001", DEFAULT, 32)
+    assert text == (
+        'contains characters not allowed: "\u0421" U+0421 CYRILLIC CAPITAL '
+        "LETTER ES, U+0000 NULL"
+    )
+    assert names.char_name("\x01") == "U+0001 CONTROL CHARACTER"
+    assert names.display_char("#") == '"#"'
+    assert (
+        names.display_char("\u00e9")
+        == '"\u00e9" U+00E9 LATIN SMALL LETTER E WITH ACUTE'
+    )
+
+
+def test_unstorable_lines():
+    assert names.unstorable_lines("SN1\nSN2") == []
+    assert names.unstorable_lines("SN1\nS\x00N2\nSN3\n\x00") == [
+        (2, "\x00"),
+        (4, "\x00"),
+    ]
+    assert names.unstorable_lines("") == []
 
 
 def test_reason_text_too_long_and_empty():

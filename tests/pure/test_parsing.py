@@ -214,9 +214,53 @@ def test_csv_header_selects_column(header):
     assert parsing.read_serial_file("a.csv", data) == ["SN1", "SN2"]
 
 
-def test_csv_unknown_header_is_data():
+def test_csv_unknown_header_of_a_single_column_is_skipped():
     data = b"Code\nSN1\n"
-    assert parsing.read_serial_file("a.csv", data) == ["Code", "SN1"]
+    assert parsing.read_serial_file("a.csv", data) == ["SN1"]
+    details = parsing.read_serial_file_details("a.csv", b"Nummer\nSN-1\nSN-2\n")
+    assert details.names == ["SN-1", "SN-2"]
+    assert details.describe() == 'column A ("Nummer")'
+
+
+def test_csv_foreign_serial_header_is_recognised():
+    data = b"Artikel;Seriennummer\nW;SN-1\nW;SN-2\n"
+    details = parsing.read_serial_file_details("a.csv", data)
+    assert details.names == ["SN-1", "SN-2"]
+    assert details.describe() == 'column B ("Seriennummer")'
+
+
+def test_csv_letters_only_serials_are_data():
+    assert parsing.read_serial_file("a.csv", b"ALPHA\nBETA\n") == ["ALPHA", "BETA"]
+
+
+def test_csv_without_header_says_which_column():
+    details = parsing.read_serial_file_details("a.csv", b";SN1;x\n;SN2;y\n")
+    assert details.names == ["SN1", "SN2"]
+    assert details.column == 1
+    assert details.describe() == "column B (no header row)"
+
+
+def test_csv_with_unknown_columns_is_refused():
+    data = b"Reference,Product,Quantity\nWH/IN/00001,Widget,2\nWH/IN/00002,Gadget,1\n"
+    with pytest.raises(SerialInputError) as info:
+        parsing.read_serial_file("export.csv", data)
+    assert info.value.code == "unknown_columns"
+    assert '"Reference", "Product", "Quantity"' in info.value.message
+    assert "Serial Number" in info.value.message
+
+
+def test_xlsx_with_unknown_columns_is_refused(make_xlsx):
+    rows = [["Bezeichnung", "Menge"], ["Widget", 2], ["Gadget", 1]]
+    with pytest.raises(SerialInputError) as info:
+        parsing.read_serial_file("a.xlsx", make_xlsx(rows))
+    assert info.value.code == "unknown_columns"
+
+
+def test_column_letters():
+    assert parsing.SerialFile([], 0).column_letter == "A"
+    assert parsing.SerialFile([], 25).column_letter == "Z"
+    assert parsing.SerialFile([], 26).column_letter == "AA"
+    assert parsing.SerialFile([]).describe() == ""
 
 
 def test_csv_tab_delimited_with_bom():
