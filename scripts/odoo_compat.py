@@ -41,7 +41,7 @@ def xmlid(parts):
     )
 
 
-WORK_INTERVALS = '''"""Stand-in written by stock_serial_tracking's scripts/odoo_compat.py."""
+WORK_INTERVALS = '''"""Stand-in written by scripts/odoo_compat.py of stock_serial_tracking."""
 
 from itertools import chain
 
@@ -172,7 +172,9 @@ def categories(addons, out):
         words = ident[len(PREFIX) :]
         # the longest known category the missing one extends is its parent
         parents = [
-            k for k, v in known.items() if v and words.startswith(k[len(PREFIX) :] + "_")
+            key
+            for key, parts in known.items()
+            if parts and words.startswith(key[len(PREFIX) :] + "_")
         ]
         parent = max(parents, key=len) if parents else None
         rest = words[len(parent) - len(PREFIX) + 1 :] if parent else words
