@@ -41,7 +41,7 @@ def xmlid(parts):
     )
 
 
-WORK_INTERVALS = '''"""Stand-in written by scripts/odoo_compat.py of stock_serial_tracking."""
+WORK_INTERVALS = '''"""Stand-in by stock_serial_tracking/scripts/odoo_compat.py."""
 
 from itertools import chain
 
