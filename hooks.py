@@ -40,5 +40,6 @@ def uninstall_hook(env):
     """Serials and their moves belong to Odoo's stock: nothing is deleted.
     Only the database objects this add-on created are dropped."""
     env.cr.execute("DROP INDEX IF EXISTS stock_lot_serial_name_idx")
+    env.cr.execute("DROP INDEX IF EXISTS stock_lot_serial_product_name_uniq")
     env.cr.execute("DROP INDEX IF EXISTS stock_lot_serial_status_company_idx")
     env.cr.execute("DROP INDEX IF EXISTS stock_move_line_serial_done_idx")

@@ -37,10 +37,12 @@ def clone_columns(model, varying):
     return columns
 
 
-def clone_records(first, varying, values, columns):
+def clone_records(first, varying, values, columns, per_copy=None):
     """Copies of the record ``first``, one for each of ``values`` in order,
     whose column ``varying`` holds that value; every other column in
-    ``columns`` as ``first`` has it. Returns the copies (same environment).
+    ``columns`` as ``first`` has it, except the columns of ``per_copy``
+    (``{column: [one value per copy]}``), which each copy takes from there
+    (e.g. a message's own Message-Id). Returns the copies (same environment).
 
     The ORM's create bookkeeping follows: caches of one2many fields that point
     to the model are dropped, the copies' fields are protected while what
@@ -49,22 +51,35 @@ def clone_records(first, varying, values, columns):
     model = first.browse()
     if not values:
         return model
+    per_copy = dict(per_copy or {})
+    for column, column_values in per_copy.items():
+        if len(column_values) != len(values):
+            raise ValueError(f"{column}: {len(column_values)} values for {len(values)}")
+    columns = [name for name in columns if name not in per_copy]
     first.flush_recordset()
     column_sql = SQL(", ").join(SQL.identifier(name) for name in columns)
+    own = list(per_copy)
+    own_sql = SQL("").join(SQL(", %s", SQL.identifier(name)) for name in own)
+    own_values = SQL("").join(SQL(", v.%s", SQL.identifier(name)) for name in own)
+    arrays = SQL("").join(SQL(", %s", per_copy[name]) for name in own)
     env = first.env
     env.cr.execute(
         SQL(
             """
-            INSERT INTO %(table)s (%(varying)s, %(columns)s)
-            SELECT v.value, %(columns)s
+            INSERT INTO %(table)s (%(varying)s%(own)s, %(columns)s)
+            SELECT v.value%(own_values)s, %(columns)s
               FROM %(table)s,
-                   unnest(%(values)s) WITH ORDINALITY AS v(value, n)
+                   unnest(%(values)s%(arrays)s)
+                       WITH ORDINALITY AS v(value%(own)s, n)
              WHERE %(table)s.id = %(first)s
              ORDER BY v.n
             RETURNING id
             """,
             table=SQL.identifier(model._table),
             varying=SQL.identifier(varying),
+            own=own_sql,
+            own_values=own_values,
+            arrays=arrays,
             columns=column_sql,
             values=list(values),
             first=first.id,
@@ -82,7 +97,7 @@ def clone_records(first, varying, values, columns):
     # (protected); what depends on them elsewhere is recomputed.
     with env.protecting(list(model._fields.values()), copies):
         copies.modified(list(model._fields), create=True)
-    copies._validate_fields(columns + [varying])
+    copies._validate_fields(columns + [varying] + own)
     return copies
 
 

@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from ..lib import names as name_rules
 from .stock_serial_history import HISTORY_SELECT_SQL
@@ -19,6 +20,9 @@ SERIAL_STATUSES = [
     ("written_off", "Written Off"),
     ("vendor_returned", "Returned to Vendor"),
 ]
+
+# Database index keeping one name per product and company (see init()).
+UNIQUE_INDEX = "stock_lot_serial_product_name_uniq"
 
 # Serials in these statuses have left the company for good: they may only come
 # back through a return (or an unbuild), never be received again as new stock.
@@ -179,11 +183,6 @@ class StockLot(models.Model):
 
     _sql_constraints = [
         (
-            "serial_product_name_uniq",
-            "UNIQUE NULLS NOT DISTINCT (product_id, company_id, name)",
-            "A serial number must be unique per product and company.",
-        ),
-        (
             "serial_company_name_uniq",
             "UNIQUE (serial_scope_company_id, name)",
             "A serial number must be unique across all products of the company.",
@@ -196,6 +195,61 @@ class StockLot(models.Model):
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS stock_lot_serial_name_idx "
             "ON stock_lot (name, company_id)"
+        )
+        self._serial_init_unique_index()
+
+    def _serial_init_unique_index(self):
+        """One name per product and company, lots without a company included,
+        enforced by the database so that concurrent transactions cannot both
+        insert it. An expression index, because UNIQUE NULLS NOT DISTINCT
+        needs PostgreSQL 15 and Odoo 18 runs on 12: on an older server that
+        constraint fails to install and Odoo only logs it."""
+        cr = self.env.cr
+        cr.execute(
+            "SELECT 1 FROM pg_indexes WHERE tablename = 'stock_lot' AND indexname = %s",
+            [UNIQUE_INDEX],
+        )
+        if cr.fetchone():
+            return
+        # the constraint this index replaces
+        cr.execute(
+            SQL(
+                "ALTER TABLE stock_lot DROP CONSTRAINT IF EXISTS %s",
+                SQL.identifier(UNIQUE_INDEX),
+            )
+        )
+        cr.execute(
+            """
+            SELECT l.name, pt.name->>'en_US', COUNT(*)
+              FROM stock_lot l
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             GROUP BY l.product_id, COALESCE(l.company_id, 0), l.name,
+                      pt.name->>'en_US'
+            HAVING COUNT(*) > 1
+             ORDER BY l.name
+             LIMIT 50
+            """
+        )
+        duplicates = cr.fetchall()
+        if duplicates:
+            raise UserError(
+                _(
+                    "Serial numbers must be unique per product and company, but "
+                    "these are recorded more than once: %(lines)s. Rename or "
+                    "merge them, then install again.",
+                    lines=", ".join(
+                        f"{name} ({product}, {count}x)"
+                        for name, product, count in duplicates
+                    ),
+                )
+            )
+        cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX %s ON stock_lot "
+                "(product_id, COALESCE(company_id, 0), name)",
+                SQL.identifier(UNIQUE_INDEX),
+            )
         )
 
     # ------------------------------------------------------------------
@@ -298,15 +352,139 @@ class StockLot(models.Model):
                 if "name" in vals:
                     names_by_company[company].append(vals["name"])
         # Refuse bad names before anything is written.
+        self._serial_raise_unstorable(vals.get("name") for vals in vals_list)
         for company, names in names_by_company.items():
             self._serial_raise_invalid_names(company, names)
             self._serial_raise_taken_in_company(company, names)
+        self._serial_raise_duplicates(
+            [
+                (
+                    vals["name"],
+                    vals["product_id"],
+                    vals.get("company_id")
+                    or products.browse(vals["product_id"]).company_id.id,
+                )
+                for vals in vals_list
+                if vals.get("name") and vals.get("product_id")
+            ]
+        )
 
     def write(self, vals):
         if "name" in vals:
             vals["name"] = name_rules.normalize(vals["name"] or "")
             self._serial_check_rename()
+        if {"name", "product_id", "company_id"} & set(vals):
+            # every rule checked before the new values reach the database
+            self._serial_check_new_values(vals)
         return super().write(vals)
+
+    def _serial_check_new_values(self, vals):
+        """Refuse, naming the serials, what writing ``vals`` on these lots
+        would break: format rules, company-wide and per-product uniqueness."""
+        product = self.env["product.product"].browse(vals.get("product_id"))
+        entries = []
+        by_company = defaultdict(list)
+        for lot in self:
+            name = vals.get("name", lot.name)
+            lot_product = product if "product_id" in vals else lot.product_id
+            company_id = vals.get("company_id", lot.company_id.id)
+            entries.append((name, lot_product.id, company_id))
+            if lot_product.tracking == "serial":
+                company = lot.serial_company_id or lot.company_id or self.env.company
+                by_company[company].append(name)
+        self._serial_raise_unstorable(entry[0] for entry in entries)
+        for company, names in by_company.items():
+            self._serial_raise_invalid_names(company, names)
+            if "name" in vals:
+                self._serial_raise_taken_in_company(company, names, self.ids)
+        self._serial_raise_duplicates(entries, exclude_ids=self.ids)
+
+    @api.model
+    def _serial_raise_unstorable(self, names):
+        """PostgreSQL cannot store a NUL character: refuse it with the name
+        instead of a database error, for lots of any tracking."""
+        bad = [name for name in names if name and "\x00" in name]
+        if bad:
+            raise ValidationError(
+                _(
+                    "Serial numbers cannot contain the character %(char)s: %(names)s",
+                    char=name_rules.char_name("\x00"),
+                    names=", ".join(repr(name) for name in bad[:50]),
+                )
+            )
+
+    @api.model
+    def _serial_raise_duplicates(self, entries, exclude_ids=()):
+        """Refuse names already used by the same product in the same company,
+        or twice in ``entries`` (``(name, product id, company id)``), as the
+        unique index would, but naming the serials and before any write.
+        As in Odoo's own rule, a lot without a company clashes with every
+        company's. The index stays as the last defence against races."""
+        if not entries:
+            return
+
+        def clash(company_ids, company_id):
+            return any(not c or not company_id or c == company_id for c in company_ids)
+
+        seen = defaultdict(list)
+        twice = {}
+        for name, product_id, company_id in entries:
+            if clash(seen[(product_id, name)], company_id):
+                twice[(product_id, name)] = None
+            seen[(product_id, name)].append(company_id)
+        self.flush_model(["name", "product_id", "company_id"])
+        self.env.cr.execute(
+            """
+            SELECT name, product_id, company_id
+              FROM stock_lot
+             -- IN (SELECT unnest(...)): see the entry wizard's database check
+             WHERE name IN (SELECT unnest(%s::varchar[]))
+               AND product_id = ANY(%s) AND NOT id = ANY(%s)
+            """,
+            [
+                list({entry[0] for entry in entries}),
+                list({entry[1] for entry in entries}),
+                list(exclude_ids),
+            ],
+        )
+        existing = defaultdict(list)
+        for name, product_id, company_id in self.env.cr.fetchall():
+            existing[(product_id, name)].append(company_id)
+        taken = {
+            (product_id, name): None
+            for name, product_id, company_id in entries
+            if clash(existing.get((product_id, name), ()), company_id)
+        }
+        if not (taken or twice):
+            return
+        products = self.env["product.product"].browse(
+            {key[0] for key in [*taken, *twice]}
+        )
+        product_names = {p.id: p.display_name for p in products.sudo()}
+
+        def lines(keys):
+            return ", ".join(
+                f"{name} ({product_names[product_id]})"
+                for product_id, name in list(keys)[:50]
+            )
+
+        errors = []
+        if taken:
+            errors.append(
+                _(
+                    "These serial numbers already exist for the product: %(lines)s",
+                    lines=lines(taken),
+                )
+            )
+        if twice:
+            errors.append(
+                _(
+                    "These serial numbers are given twice for the same product: "
+                    "%(lines)s",
+                    lines=lines(twice),
+                )
+            )
+        raise ValidationError("\n".join(errors))
 
     def _serial_check_rename(self):
         """Serials already received on a purchase line keep their name."""
@@ -354,7 +532,9 @@ class StockLot(models.Model):
         if code == "bad_chars":
             return _(
                 "contains characters that are not allowed: %(chars)s",
-                chars=" ".join(repr(c) for c in name_rules.bad_chars(name, spec)),
+                chars=", ".join(
+                    name_rules.display_char(c) for c in name_rules.bad_chars(name, spec)
+                ),
             )
         return code
 

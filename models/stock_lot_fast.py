@@ -1,12 +1,28 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import re
 from collections import defaultdict
 
 from odoo import api, models
+from odoo.tools.mail import generate_tracking_message_id
 
 from .fast_clone import clone_columns, clone_records, only_known_modules
 
 MODULE = __name__.split(".")[2]  # stock_serial_tracking
+
+
+def _own_message_ids(message, res_ids):
+    """A Message-Id for each copy of ``message`` posted on the documents
+    ``res_ids``: mail clients and the mail gateway thread replies by it, so
+    copies never share the original's. Each has the form mail gave the
+    original (the document in it when mail put it there)."""
+    match = re.search(r"-openerp-(.+)@", message.message_id or "")
+    res = match.group(1) if match else "message-notify"
+    own = res == f"{message.res_id}-{message.model}"
+    return [
+        generate_tracking_message_id(f"{res_id}-{message.model}" if own else res)
+        for res_id in res_ids
+    ]
 
 
 def check_company_batched(records, fnames=None):
@@ -124,7 +140,14 @@ class StockLot(models.Model):
                 Message = messages.browse()
                 message_columns = clone_columns(Message, "res_id")
                 for message in messages:
-                    clone_records(message, "res_id", others.ids, message_columns)
+                    message_ids = _own_message_ids(message, others.ids)
+                    clone_records(
+                        message,
+                        "res_id",
+                        others.ids,
+                        message_columns,
+                        per_copy={"message_id": message_ids},
+                    )
                 others.invalidate_recordset(
                     ["message_ids", "message_needaction", "message_needaction_counter"]
                 )
