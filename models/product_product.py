@@ -79,40 +79,34 @@ class ProductProduct(models.Model):
         today = fields.Date.context_today(self)
         period = template.period_key(today)
         counter = self.env["stock.serial.counter"]
-        if consume:
-            row_id, value = counter._serial_lock(
-                self.product_tmpl_id, company, period, template.start
-            )
-        elif self.product_tmpl_id._origin:
-            row_id, value = (
-                None,
-                counter._serial_peek(
-                    self.product_tmpl_id._origin, company, period, template.start
-                ),
-            )
-        else:
-            row_id, value = None, template.start
+        code = self.default_code or ""
+        taken = self._serial_taken_names(company)
         try:
-            names, next_value = numbering.next_names(
-                template,
-                value,
-                count,
-                today,
-                self.default_code or "",
-                self._serial_taken_names(company),
-            )
+            if consume:
+                draw = counter._serial_draw(
+                    self.product_tmpl_id, company, period, template.start
+                )
+                return numbering.names_from_numbers(
+                    template, draw, count, today, code, taken
+                )
+            if self.product_tmpl_id._origin:
+                value = counter._serial_peek(
+                    self.product_tmpl_id._origin, company, period, template.start
+                )
+            else:
+                value = template.start
+            return numbering.next_names(template, value, count, today, code, taken)[0]
         except (TemplateError, SerialInputError) as exc:
             raise UserError(exc.message) from exc
-        if consume:
-            counter._serial_store(row_id, next_value)
-        return names
 
     def _serial_next_names(self, count):
         """Return the next ``count`` serial names of this product's format.
 
-        The numbers are consumed: the counter row stays locked until the
-        transaction ends, so concurrent workers never get the same number,
-        and names that already exist (typed by hand) are skipped.
+        The numbers are consumed from the counter's database sequence:
+        concurrent workers never get the same number and never wait for each
+        other; numbers of a transaction that is rolled back are not reused
+        (gaps, never duplicates). Names that already exist (typed by hand)
+        are skipped.
         """
         if count <= 0:
             return []

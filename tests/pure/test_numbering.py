@@ -301,3 +301,43 @@ def test_next_names_100k():
     assert names[-1] == "26-100001"
     assert counter == 100_002
     assert [len(call) for call in taken.calls] == [100_000, 4]
+
+
+def _draw_from(values):
+    iterator = iter(values)
+
+    def draw(n):
+        return [next(iterator) for _ in range(n)]
+
+    return draw
+
+
+def test_names_from_numbers_skips_taken_and_gaps():
+    template = numbering.parse_template("K-[[INCNUM,NONE,2,7]]")
+    day = dt.date(2026, 1, 1)
+    # numbers another worker took are simply missing: gaps, never repeats
+    draw = _draw_from([7, 8, 11, 12, 13])
+    names = numbering.names_from_numbers(
+        template, draw, 3, day, "", lambda batch: {"K-08"} & set(batch)
+    )
+    assert names == ["K-07", "K-11", "K-12"]
+
+
+def test_names_from_numbers_below_start_and_zero_count():
+    template = numbering.parse_template("K-[[INCNUM,NONE,1,5]]")
+    day = dt.date(2026, 1, 1)
+    draw = _draw_from([1, 5, 6])
+    assert numbering.names_from_numbers(
+        template, draw, 1, day, "", lambda batch: ()
+    ) == ["K-5"]
+    assert numbering.names_from_numbers(template, draw, 0, day, "", set) == []
+
+
+def test_names_from_numbers_too_many_taken():
+    template = numbering.parse_template("K-[[INCNUM,NONE,1,1]]")
+    draw = _draw_from(range(1, 10_000))
+    with pytest.raises(TemplateError) as info:
+        numbering.names_from_numbers(
+            template, draw, 1, dt.date(2026, 1, 1), "", lambda batch: batch
+        )
+    assert info.value.code == "too_many_taken"
