@@ -12,7 +12,7 @@
     "maintainers": ["serial-tracking"],
     "development_status": "Beta",
     "depends": ["stock", "purchase_stock", "mrp", "portal", "barcodes"],
-    "external_dependencies": {"python": ["openpyxl", "qrcode"]},
+    "external_dependencies": {"python": ["openpyxl", "qrcode", "biip"]},
     "data": [
         "security/stock_serial_security.xml",
         "security/ir.model.access.csv",
@@ -47,6 +47,8 @@
             "stock_serial_tracking/static/src/js/serial_scan.js",
             "stock_serial_tracking/static/src/js/serial_tracing_field.js",
             "stock_serial_tracking/static/src/xml/serial_tracing_field.xml",
+            "stock_serial_tracking/static/src/js/serial_scan_field.js",
+            "stock_serial_tracking/static/src/xml/serial_scan_field.xml",
         ],
         "web.assets_tests": [
             "stock_serial_tracking/static/tests/tours/*.js",

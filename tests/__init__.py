@@ -15,3 +15,5 @@ from . import test_security
 from . import test_status
 from . import test_tour
 from . import test_warranty
+from . import test_scan_pick
+from . import test_pick_scan_tour

@@ -180,7 +180,10 @@ class StockSerialEntry(models.TransientModel):
                 values["input_method"] = "auto"
                 values["auto_count"] = values["required_count"]
         else:
-            values["lot_ids"] = [(6, 0, lines.lot_id.ids)]
+            # What Odoo reserved is not what the operator picks: the list starts
+            # from the serials picked before (a reopened wizard), never from the
+            # reservation, so that nothing is shipped that was not entered.
+            values["lot_ids"] = [(6, 0, lines.filtered("picked").lot_id.ids)]
         if move.production_id:
             # MO finished product: start from the serial the MO already has
             # (lot_producing_id). Added for manufacturing serials (issue 4).
@@ -225,15 +228,19 @@ class StockSerialEntry(models.TransientModel):
     def _serial_read_input(self):
         """Names from the chosen input method, as typed (not yet checked)."""
         self.ensure_one()
+        method = self.entry_method
+        if self.serial_text and method not in ("upload", "range"):
+            # text given (typed, pasted, or by code) is what was entered
+            method = "paste"
         try:
-            if self.input_method == "paste":
+            if method == "paste":
                 return parsing.split_pasted(self.serial_text or "")
-            if self.input_method == "upload":
+            if method == "upload":
                 if not self.upload_file:
                     raise UserError(_("Choose a file to upload."))
                 data = base64.b64decode(self.upload_file)
                 return parsing.read_serial_file(self.upload_filename or "", data)
-            if self.input_method == "range":
+            if method == "range":
                 return ranges.expand_range(
                     prefix=self.range_prefix or "",
                     start=self.range_start,
@@ -244,7 +251,7 @@ class StockSerialEntry(models.TransientModel):
                 )
         except SerialInputError as exc:
             raise UserError(exc.message) from exc
-        if self.input_method == "auto":
+        if method == "auto":
             count = self.auto_count or max(self.required_count - len(self._names()), 0)
             if count <= 0:
                 raise UserError(_("Say how many serial numbers to generate."))
@@ -326,61 +333,31 @@ class StockSerialEntry(models.TransientModel):
         """Add the names of the chosen input to the list; report what was
         removed as duplicate or refused as invalid."""
         self.ensure_one()
-        self._serial_check_add_mode()
         names = self._serial_read_input()
         if not names:
             raise UserError(_("There is no serial number to add."))
-        self._serial_add_names(names)
+        self._serial_enter(names, strict=False)
         return self._serial_reopen()
 
     def _serial_add_names(self, names):
-        unique, duplicates = parsing.dedupe(names)
+        """Add unique, not yet checked names to the list. Return the accepted
+        names, those already listed, and ``{name: reason}`` of the refused ones;
+        the caller reports them (``_serial_enter``)."""
         current = self._names()
         known = set(current)
-        already = [name for name in unique if name in known]
-        fresh = [name for name in unique if name not in known]
+        already = [name for name in names if name in known]
+        fresh = [name for name in names if name not in known]
         invalid = self._serial_check_names(fresh)
         accepted = [name for name in fresh if name not in invalid]
-        report = []
-        if duplicates:
-            report.append(
-                _(
-                    "%(count)s duplicates removed from the input: %(names)s",
-                    count=len(duplicates),
-                    names=", ".join(duplicates[:50]),
-                )
-            )
-        if already:
-            report.append(
-                _(
-                    "%(count)s already in the list: %(names)s",
-                    count=len(already),
-                    names=", ".join(already[:50]),
-                )
-            )
-        if invalid:
-            report.append(
-                _("%(count)s refused:", count=len(invalid))
-                + "\n"
-                + "\n".join(
-                    f"- {name or '(empty)'}: {reason}"
-                    for name, reason in list(invalid.items())[:200]
-                )
-            )
         self.write(
             {
                 "serial_names": "\n".join(current + accepted),
-                "report": "\n".join(report),
                 "serial_text": False,
                 "upload_file": False,
                 "upload_filename": False,
             }
         )
-        return accepted, invalid
-
-    def _serial_check_add_mode(self):
-        if self.mode != "add":
-            raise UserError(_("Serials are picked from stock here, not typed."))
+        return accepted, already, invalid
 
     def action_clear(self):
         self.ensure_one()
@@ -430,8 +407,16 @@ class StockSerialEntry(models.TransientModel):
                 ],
             ),
         ]
-        if self.lot_search:
-            domain.append(("name", "ilike", self.lot_search.strip()))
+        search = (self.lot_search or "").strip()
+        if "*" in search:
+            # SN-10* finds SN-100 to SN-109..., like a shell pattern
+            pattern = search.replace("\\", "\\\\").replace("%", "\\%")
+            pattern = pattern.replace("_", "\\_").replace("*", "%")
+            domain.append(("name", "=like", pattern))
+        elif search:
+            # whole serials only: "Select All" after searching SN-10 must not
+            # take SN-100 to SN-109 as well
+            domain.append(("name", "=", search))
         return domain
 
     def action_select_all(self):
@@ -469,24 +454,14 @@ class StockSerialEntry(models.TransientModel):
         number matches the required quantity.
         """
         self.ensure_one()
-        if self.mode == "add" and (
-            self.serial_text
-            or (self.input_method == "upload" and self.upload_file)
-            or (self.input_method == "range" and (self.range_count or self.range_end))
-        ):
-            names = self._serial_read_input()
-            unique, duplicates = parsing.dedupe(names)
-            if duplicates:
-                raise ValidationError(
-                    _(
-                        "These serial numbers are entered more than once: %(names)s",
-                        names=", ".join(duplicates[:100]),
-                    )
-                )
-            _accepted, invalid = self._serial_add_names(unique)
-            if invalid:
-                raise ValidationError(self.report)
+        if self._serial_has_pending_input():
+            self._serial_enter(self._serial_read_input(), strict=True)
         self._serial_check_count()
+        if self.mode == "remove":
+            # serials listed earlier may have moved or been taken since
+            _lots, refused = self._serial_pick_lookup(self.lot_ids.mapped("name"))
+            if refused:
+                self._serial_raise_refused([], refused)
         if self.mode == "add":
             names = self._names()
             invalid = self._serial_check_names(names)

@@ -1,0 +1,64 @@
+/** @odoo-module **/
+// Copyright 2026 Serial Tracking Founders
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+//
+// Scan field of the serial entry dialog. A keyboard-wedge scanner types a code
+// a few milliseconds per character, then Enter; each Enter hands the code to
+// the record (its onchange checks it, adds it to the list and says why not),
+// and the input is emptied at once so that the next scan can start while the
+// server answers. Scans made meanwhile wait in a queue, in order: none is
+// lost and none is merged with the next. Typing by hand works the same way.
+
+import { Component, useRef } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { standardFieldProps } from "@web/views/fields/standard_field_props";
+
+export class SerialScanField extends Component {
+    static template = "stock_serial_tracking.SerialScanField";
+    static props = { ...standardFieldProps, placeholder: { type: String, optional: true } };
+
+    setup() {
+        this.input = useRef("input");
+        this.queue = [];
+        this.busy = false;
+    }
+
+    onKeydown(ev) {
+        if (ev.key !== "Enter") {
+            return;
+        }
+        // Enter belongs to the scan: no dialog button, no line break
+        ev.preventDefault();
+        ev.stopPropagation();
+        const code = this.input.el.value.trim();
+        this.input.el.value = "";
+        if (code) {
+            this.queue.push(code);
+            this.flush();
+        }
+    }
+
+    async flush() {
+        if (this.busy) {
+            return;
+        }
+        this.busy = true;
+        try {
+            while (this.queue.length) {
+                const code = this.queue.shift();
+                await this.props.record.update({ [this.props.name]: code });
+            }
+        } finally {
+            this.busy = false;
+            this.input.el?.focus();
+        }
+    }
+}
+
+export const serialScanField = {
+    component: SerialScanField,
+    supportedTypes: ["char"],
+    extractProps: ({ placeholder }) => ({ placeholder }),
+};
+
+registry.category("fields").add("serial_scan", serialScanField);

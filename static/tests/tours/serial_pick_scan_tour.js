@@ -1,0 +1,90 @@
+/** @odoo-module **/
+// Copyright 2026 Serial Tracking Founders
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import { registry } from "@web/core/registry";
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A keyboard-wedge scanner: one key every few milliseconds, then Enter, each
+// key landing in the focused input unless a handler prevented it.
+async function wedgeScan(input, code) {
+    input.focus();
+    for (const key of code) {
+        const down = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
+        input.dispatchEvent(down);
+        if (!down.defaultPrevented) {
+            input.value += key;
+            input.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+        await pause(4);
+    }
+    input.dispatchEvent(
+        new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true })
+    );
+}
+
+const scanInput = () => document.querySelector(".modal .o_serial_scan_input");
+
+// Scan serials into a delivery: two good ones back to back (the second while
+// the first is still being checked), one unknown; apply and validate.
+registry.category("web_tour.tours").add("stock_serial_tracking_pick_scan_tour", {
+    steps: () => [
+        {
+            content: "Open the serial dialog of the delivery line",
+            trigger: ".o_data_row button[name='action_open_serial_entry']",
+            run: "click",
+        },
+        {
+            content: "Pick mode starts empty: the reservation is not a pick",
+            trigger: ".modal .o_serial_counter .text-bg-warning:contains('0 / 2')",
+        },
+        {
+            content: "Scan two serials in a row, as fast as a scanner",
+            trigger: ".modal .o_serial_scan_input",
+            run: async () => {
+                await wedgeScan(scanInput(), "SCAN-0003");
+                await wedgeScan(scanInput(), "SCAN-0004");
+            },
+        },
+        {
+            content: "Both are picked and the counter is complete",
+            trigger: ".modal .o_serial_counter .text-bg-success:contains('2 / 2')",
+        },
+        {
+            trigger: ".modal .o_serial_scan_ok:contains('SCAN-0004 picked')",
+        },
+        {
+            content: "Scan a code that is no serial of ours",
+            trigger: ".modal .o_serial_scan_input",
+            run: () => wedgeScan(scanInput(), "NOPE-0404"),
+        },
+        {
+            content: "It is refused, with the reason, and the list is unchanged",
+            trigger: ".modal .o_serial_scan_refused:contains('NOPE-0404: unknown serial number')",
+        },
+        {
+            trigger: ".modal .o_serial_counter .text-bg-success:contains('2 / 2')",
+        },
+        {
+            content: "The scan field still has the focus for the next scan",
+            trigger: ".modal .o_serial_scan_input",
+            run: () => {
+                if (document.activeElement !== scanInput()) {
+                    throw new Error("the scan field lost the focus");
+                }
+            },
+        },
+        {
+            trigger: ".modal button[name='action_apply']",
+            run: "click",
+        },
+        {
+            content: "Validate the delivery",
+            trigger: "body:not(:has(.modal)) button[name='button_validate']",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Done')",
+        },
+    ],
+});

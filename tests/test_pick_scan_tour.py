@@ -1,0 +1,59 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import Command
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestPickScanTour(HttpCase):
+    def test_scan_into_delivery(self):
+        product = self.env["product.product"].create(
+            {"name": "Scan Router", "is_storable": True, "tracking": "serial"}
+        )
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        stock = warehouse.lot_stock_id
+        lots = self.env["stock.lot"].create(
+            [{"name": f"SCAN-{i:04d}", "product_id": product.id} for i in range(1, 5)]
+        )
+        for lot in lots:
+            self.env["stock.quant"]._update_available_quantity(
+                product, stock, 1, lot_id=lot
+            )
+        customers = self.env.ref("stock.stock_location_customers")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.out_type_id.id,
+                "partner_id": self.env["res.partner"].create({"name": "Scan Co"}).id,
+                "location_id": stock.id,
+                "location_dest_id": customers.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": 2,
+                            "product_uom": product.uom_id.id,
+                            "location_id": stock.id,
+                            "location_dest_id": customers.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        reserved = picking.move_line_ids.lot_id
+        self.assertEqual(reserved.mapped("name"), ["SCAN-0001", "SCAN-0002"])
+        url = f"/odoo/action-stock.action_picking_tree_all/{picking.id}"
+        self.start_tour(url, "stock_serial_tracking_pick_scan_tour", login="admin")
+        self.assertEqual(picking.state, "done")
+        shipped = picking.move_line_ids.lot_id
+        self.assertEqual(sorted(shipped.mapped("name")), ["SCAN-0003", "SCAN-0004"])
+        self.assertEqual(set(shipped.mapped("serial_status")), {"shipped"})
+        self.assertNotIn("shipped", reserved.mapped("serial_status"))
+        self.assertFalse(reserved.customer_id)
+        self.assertEqual(
+            reserved.quant_ids.filtered(lambda q: q.quantity > 0).location_id, stock
+        )

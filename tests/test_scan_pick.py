@@ -1,0 +1,269 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import Command
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged
+
+from .common import SerialCase
+
+GTIN = "09501101020917"
+
+
+@tagged("post_install", "-at_install")
+class TestScanPick(SerialCase):
+    """Pick mode takes serials as they are scanned, pasted or uploaded, and
+    what was entered is exactly what leaves."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product.barcode = GTIN
+        cls.outside = cls.env["stock.location"].create(
+            {
+                "name": "Outside Bin",
+                "location_id": cls.warehouse.view_location_id.id,
+                "usage": "internal",
+            }
+        )
+
+    def _delivery(self, qty, product=None):
+        picking = self._picking(
+            self.warehouse.out_type_id,
+            self.stock,
+            self.customer_loc,
+            product or self.product,
+            qty,
+            self.customer,
+        )
+        picking.action_assign()
+        return picking
+
+    def _counts(self):
+        return (
+            self.env["stock.lot"].search_count([]),
+            self.env["stock.move.line"].search_count([]),
+            self.env["stock.quant"].search_count([]),
+            sum(self.env["stock.quant"].search([]).mapped("reserved_quantity")),
+        )
+
+    def test_pasted_serials_are_exactly_what_ships(self):
+        self._receive(["PK-1", "PK-2", "PK-3", "PK-4"])
+        picking = self._delivery(2)
+        reserved = picking.move_ids.move_line_ids.lot_id
+        self.assertEqual(len(reserved), 2, "Odoo reserved two serials")
+        wanted = self._lots(["PK-1", "PK-2", "PK-3", "PK-4"]) - reserved
+        wizard = self._entry(picking.move_ids)
+        self.assertEqual(wizard.mode, "remove")
+        self.assertFalse(wizard.lot_ids, "the reservation is not a pick")
+        wizard.serial_text = "\n".join(wanted.mapped("name"))
+        wizard.action_apply()
+        self.assertEqual(picking.move_ids.move_line_ids.lot_id, wanted)
+        self._validate(picking)
+        self.assertEqual(set(wanted.mapped("serial_status")), {"shipped"})
+        self.assertEqual(set(reserved.mapped("serial_status")), {"received"})
+        self.assertEqual(wanted.customer_id, self.customer)
+        self.assertFalse(reserved.customer_id)
+        self.assertEqual(
+            sum(
+                self.env["stock.quant"]
+                .search([("lot_id", "in", reserved.ids)])
+                .mapped("reserved_quantity")
+            ),
+            0,
+            "the released reservation holds nothing",
+        )
+
+    def test_reopened_wizard_keeps_what_was_picked(self):
+        self._receive(["RO-1", "RO-2", "RO-3"])
+        picking = self._delivery(1)
+        wizard = self._entry(picking.move_ids, serial_text="RO-3")
+        wizard.action_apply()
+        again = self._entry(picking.move_ids)
+        self.assertEqual(again.lot_ids.mapped("name"), ["RO-3"])
+
+    def test_take_reserved_is_explicit(self):
+        self._receive(["TR-1", "TR-2"])
+        picking = self._delivery(2)
+        wizard = self._entry(picking.move_ids)
+        self.assertEqual(wizard.reserved_count, 2)
+        with self.assertRaisesRegex(ValidationError, "0 serial numbers entered, 2"):
+            wizard.action_apply()
+        wizard.action_take_reserved()
+        wizard.action_apply()
+        self._validate(picking)
+        self.assertEqual(
+            set(self._lots(["TR-1", "TR-2"]).mapped("serial_status")), {"shipped"}
+        )
+
+    def test_each_refusal_names_the_serial_and_writes_nothing(self):
+        self._receive(["OK-1", "OK-2", "OK-3"])
+        self._receive(["FAR-1"], destination=self.outside)
+        self._receive(["GONE-1"])
+        self._deliver(self._lots(["GONE-1"]))
+        self._receive(["HELD-1"])
+        other = self._delivery(1)
+        self._entry(other.move_ids, serial_text="HELD-1").action_apply()
+        self.env["stock.lot"].create({"name": "PLAN-1", "product_id": self.product.id})
+        self._receive(["GADGET-1"], product=self.product2)
+        picking = self._delivery(2)
+        cases = {
+            "NOPE-1": "NOPE-1: unknown serial number",
+            "GADGET-1": "GADGET-1: is a serial number of .*Serial Gadget",
+            "FAR-1": "FAR-1: is at .*Outside Bin, not in WH/Stock",
+            "GONE-1": r"GONE-1: is not in stock \(Shipped\)",
+            "PLAN-1": r"PLAN-1: is not in stock \(Planned\)",
+            "HELD-1": f"HELD-1: is reserved for {other.name}",
+        }
+        for name, reason in cases.items():
+            with self.subTest(name=name):
+                before = self._counts()
+                wizard = self._entry(picking.move_ids, serial_text=f"OK-1\n{name}")
+                with self.assertRaisesRegex(ValidationError, reason):
+                    wizard.action_apply()
+                self.assertEqual(self._counts(), before)
+                picked = picking.move_ids.move_line_ids.filtered("picked")
+                self.assertNotIn("OK-1", picked.lot_id.mapped("name"))
+        before = self._counts()
+        wizard = self._entry(picking.move_ids, serial_text="OK-1\nOK-2\nOK-1")
+        with self.assertRaisesRegex(ValidationError, "entered more than once: OK-1"):
+            wizard.action_apply()
+        self.assertEqual(self._counts(), before)
+
+    def test_add_to_list_reports_and_keeps_the_good_ones(self):
+        self._receive(["AL-1", "AL-2"])
+        picking = self._delivery(2)
+        wizard = self._entry(picking.move_ids, serial_text="AL-1\nAL-9\nAL-1")
+        wizard.action_add()
+        self.assertEqual(wizard.lot_ids.mapped("name"), ["AL-1"])
+        self.assertIn("AL-9: unknown serial number", wizard.report)
+        self.assertIn("duplicates removed from the input: AL-1", wizard.report)
+        wizard.serial_text = "AL-1\nAL-2"
+        wizard.action_add()
+        self.assertIn("already in the list: AL-1", wizard.report)
+        self.assertEqual(wizard.counter_text, "2 / 2")
+        wizard.action_apply()
+        self._validate(picking)
+        self.assertEqual(
+            set(self._lots(["AL-1", "AL-2"]).mapped("serial_status")), {"shipped"}
+        )
+
+    def test_scan_field_gives_feedback_per_scan(self):
+        self._receive(["SC-1", "SC-2"])
+        picking = self._delivery(2)
+        action = picking.move_ids.action_open_serial_entry()
+        form = Form(self.env["stock.serial.entry"].with_context(**action["context"]))
+        form.scan_input = "SC-1"
+        self.assertEqual(form.scan_state, "ok")
+        self.assertFalse(form.scan_input, "the scan field is emptied for the next scan")
+        form.scan_input = "SC-404"
+        self.assertEqual(form.scan_state, "refused")
+        self.assertIn("SC-404: unknown serial number", form.scan_message)
+        form.scan_input = "SC-1"
+        self.assertEqual(form.scan_state, "repeat")
+        form.scan_input = f"(01){GTIN}(21)SC-2"
+        self.assertEqual(form.scan_state, "ok")
+        self.assertEqual(form.counter_text, "2 / 2")
+        self.assertIn("SC-404", form.scan_log)
+        wizard = form.save()
+        wizard.action_apply()
+        self._validate(picking)
+        self.assertEqual(
+            set(self._lots(["SC-1", "SC-2"]).mapped("serial_status")), {"shipped"}
+        )
+
+    def test_scan_field_in_add_mode(self):
+        picking = self._picking(
+            self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 2
+        )
+        action = picking.move_ids.action_open_serial_entry()
+        form = Form(self.env["stock.serial.entry"].with_context(**action["context"]))
+        form.scan_input = "NEW-1"
+        self.assertEqual(form.scan_state, "ok")
+        form.scan_input = "NEW-1"
+        self.assertEqual(form.scan_state, "repeat")
+        form.scan_input = "BAD#1"
+        self.assertEqual(form.scan_state, "refused")
+        self.assertIn("BAD#1", form.scan_message)
+        form.scan_input = f"]d201{GTIN}21NEW-2"
+        self.assertEqual(form.scan_state, "ok")
+        form.save().action_apply()
+        self._validate(picking)
+        self.assertEqual(
+            set(self._lots(["NEW-1", "NEW-2"]).mapped("serial_status")), {"received"}
+        )
+
+    def test_gs1_codes(self):
+        self._receive(["G-1", "G-2", "G-3"])
+        picking = self._delivery(2)
+        before = self._counts()
+        wizard = self._entry(
+            picking.move_ids, serial_text="(01)00012345678905(21)G-1\nG-2"
+        )
+        with self.assertRaisesRegex(
+            ValidationError, f"has GTIN 00012345678905, but .* has barcode {GTIN}"
+        ):
+            wizard.action_apply()
+        wizard = self._entry(picking.move_ids, serial_text="(01)09501101020918(21)G-1")
+        with self.assertRaisesRegex(ValidationError, "not a valid GS1.*check digit"):
+            wizard.action_apply()
+        self.assertEqual(self._counts(), before)
+        wizard = self._entry(
+            picking.move_ids,
+            serial_text=f"]d201{GTIN}21G-1\x1d10LOT7\n(01){GTIN}(17)261231(21)G-3",
+        )
+        wizard.action_apply()
+        self._validate(picking)
+        self.assertEqual(
+            picking.move_ids.move_line_ids.lot_id, self._lots(["G-1", "G-3"])
+        )
+
+    def test_search_matches_whole_serials(self):
+        self._receive(["VND-10", "VND-100", "VND-101"])
+        picking = self._delivery(1)
+        wizard = self._entry(picking.move_ids, lot_search="VND-10")
+        wizard.action_select_all()
+        self.assertEqual(wizard.lot_ids.mapped("name"), ["VND-10"])
+        wizard.action_clear()
+        wizard.lot_search = "VND-10*"
+        wizard.action_select_all()
+        self.assertEqual(len(wizard.lot_ids), 3)
+
+    def test_component_serial_pasted_on_manufacturing_order(self):
+        self._receive(["CMP-1", "CMP-2"])
+        finished = self.env["product.product"].create(
+            {"name": "Assembly", "is_storable": True}
+        )
+        production = self.env["mrp.production"].create(
+            {
+                "product_id": finished.id,
+                "product_qty": 1,
+                "move_raw_ids": [
+                    Command.create(
+                        {"product_id": self.product.id, "product_uom_qty": 1}
+                    )
+                ],
+            }
+        )
+        production.action_confirm()
+        production.action_assign()
+        wizard = self._entry(production.move_raw_ids, serial_text="CMP-2")
+        wizard.action_apply()
+        self.assertEqual(production.move_raw_ids.move_line_ids.lot_id.name, "CMP-2")
+        production.button_mark_done()
+        self.assertEqual(self._lots(["CMP-2"]).serial_status, "consumed")
+        self.assertEqual(self._lots(["CMP-1"]).serial_status, "received")
+
+    def test_adjustment_out_by_paste(self):
+        self._receive(["ADJ-1", "ADJ-2"])
+        wizard = self.env["stock.serial.entry"].create(
+            {
+                "target": "inventory",
+                "mode": "remove",
+                "product_id": self.product.id,
+                "location_id": self.stock.id,
+                "serial_text": "ADJ-2",
+            }
+        )
+        wizard.action_apply()
+        self.assertEqual(self._lots(["ADJ-2"]).serial_status, "written_off")
+        self.assertEqual(self._lots(["ADJ-1"]).serial_status, "received")

@@ -1,0 +1,400 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Scan-first entry: serials scanned, pasted or uploaded, in both modes.
+
+What the operator scans is what is recorded. In Pick mode each entered name is
+resolved to a serial of the product that is on hand where the move takes it
+from and free of other documents; anything else is refused with the reason,
+and applying makes exactly the entered serials the move's lines.
+GS1 element strings (GS1-128, GS1 DataMatrix) are read for their serial
+(AI 21), and their GTIN (AI 01/02) must be the product's barcode.
+"""
+
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..lib import gs1, parsing
+from ..lib.errors import SerialInputError
+from ..models.stock_lot import SERIAL_STATUSES
+
+SCAN_LOG_LINES = 12
+
+
+class StockSerialEntry(models.TransientModel):
+    _inherit = "stock.serial.entry"
+
+    pick_input_method = fields.Selection(
+        [("paste", "Paste"), ("upload", "Upload File"), ("range", "Range")],
+        string="Input",
+        default="paste",
+        required=True,
+    )
+    entry_method = fields.Selection(
+        selection=lambda self: self._fields["input_method"].selection,
+        compute="_compute_entry_method",
+        help="Technical: the input method of the current mode.",
+    )
+    scan_input = fields.Char(
+        string="Scan",
+        help="Scan a serial number (or its GS1 barcode) and press Enter: it is "
+        "checked and added to the list at once.",
+    )
+    scan_state = fields.Selection(
+        [("ok", "Accepted"), ("refused", "Refused"), ("repeat", "Already Scanned")],
+        readonly=True,
+    )
+    scan_message = fields.Char(readonly=True)
+    scan_log = fields.Text(readonly=True, help="The last scans, newest first.")
+    reserved_count = fields.Integer(
+        compute="_compute_reserved_count",
+        help="Serials Odoo reserved on this move, which are not picked unless "
+        "entered here.",
+    )
+
+    @api.depends("mode", "input_method", "pick_input_method")
+    def _compute_entry_method(self):
+        for wizard in self:
+            wizard.entry_method = (
+                wizard.input_method
+                if wizard.mode == "add"
+                else wizard.pick_input_method
+            )
+
+    @api.depends("move_id")
+    def _compute_reserved_count(self):
+        for wizard in self:
+            lines = wizard.move_id.move_line_ids.filtered(
+                lambda ml: ml.lot_id and ml.state not in ("done", "cancel")
+            )
+            wizard.reserved_count = len(lines.lot_id)
+
+    # ------------------------------------------------------------------
+    # From scanned codes to serial names
+    # ------------------------------------------------------------------
+    def _serial_codes_to_names(self, codes):
+        """Read GS1 codes for their serial; plain codes are names already.
+
+        Return ``(names, refused)``: the names in input order, and
+        ``{code: reason}`` for GS1 codes that cannot give this product's
+        serial (malformed, no AI 21, another product's GTIN).
+        """
+        self.ensure_one()
+        names, refused = [], {}
+        barcode = self.product_id.barcode
+        for code in codes:
+            if not gs1.looks_like_gs1(code):
+                names.append(code)
+                continue
+            try:
+                scanned = gs1.parse(code)
+            except SerialInputError as exc:
+                refused[gs1.printable(code)] = self.env._(
+                    "is not a valid GS1 code: %(reason)s", reason=exc.data["reason"]
+                )
+                continue
+            if not scanned.serial:
+                refused[gs1.printable(code)] = self.env._(
+                    "is a GS1 code without serial number (AI 21)"
+                )
+            elif scanned.gtin and not gs1.same_gtin(scanned.gtin, barcode):
+                refused[gs1.printable(code)] = self.env._(
+                    "has GTIN %(gtin)s, but %(product)s has barcode %(barcode)s",
+                    gtin=scanned.gtin,
+                    product=self.product_id.display_name,
+                    barcode=barcode or self.env._("(none)"),
+                )
+            else:
+                names.append(scanned.serial)
+        return names, refused
+
+    # ------------------------------------------------------------------
+    # Pick mode: which entered names can leave from here
+    # ------------------------------------------------------------------
+    def _serial_pick_lookup(self, names):
+        """Check names for picking from the wizard's location, in two queries
+        whatever their number. Return ``(lots, refused)``: ``{name: lot}`` of
+        the serials that can be picked, ``{name: reason}`` of the others."""
+        self.ensure_one()
+        if not names:
+            return {}, {}
+        self.env.flush_all()
+        source = self.location_id
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT n.name, l.id, l.product_id, l.serial_status,
+                       ARRAY(SELECT q.location_id
+                               FROM stock_quant q
+                               JOIN stock_location ql ON ql.id = q.location_id
+                              WHERE q.lot_id = l.id AND q.quantity > 0
+                                AND ql.usage IN ('internal', 'transit')
+                              ORDER BY ql.parent_path LIKE %(path)s DESC, q.id),
+                       EXISTS(SELECT 1
+                               FROM stock_quant q
+                               JOIN stock_location ql ON ql.id = q.location_id
+                              WHERE q.lot_id = l.id AND q.quantity > 0
+                                AND ql.parent_path LIKE %(path)s)
+                  FROM unnest(%(names)s::varchar[]) AS n(name)
+                  LEFT JOIN stock_lot l
+                         ON l.name = n.name
+                        AND (l.company_id = %(company)s OR l.company_id IS NULL)
+                """,
+                path=f"{source.parent_path}%",
+                names=list(names),
+                company=self.company_id.id,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        candidates = defaultdict(list)
+        for name, lot_id, product_id, status, locations, here in rows:
+            candidates[name].append((lot_id, product_id, status, locations, here))
+        lots, refused = {}, {}
+        statuses = dict(SERIAL_STATUSES)
+        other_products = set()
+        for name in names:
+            rows = candidates[name]
+            mine = [row for row in rows if row[1] == self.product_id.id]
+            if not mine:
+                if rows[0][0] is None:
+                    refused[name] = self.env._("unknown serial number")
+                else:
+                    other_products.add(name)
+                continue
+            lot_id, _product, status, locations, here = mine[0]
+            if here:
+                lots[name] = lot_id
+            elif locations:
+                refused[name] = self.env._(
+                    "is at %(where)s, not in %(location)s",
+                    where=", ".join(
+                        self.env["stock.location"]
+                        .browse(locations)
+                        .mapped("display_name")
+                    ),
+                    location=source.display_name,
+                )
+            else:
+                refused[name] = self.env._(
+                    "is not in stock (%(status)s)", status=statuses.get(status, "")
+                )
+        if other_products:
+            found = self.env["stock.lot"].search(
+                [
+                    ("name", "in", list(other_products)),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ]
+            )
+            for lot in found:
+                refused.setdefault(
+                    lot.name,
+                    self.env._(
+                        "is a serial number of %(product)s",
+                        product=lot.product_id.display_name,
+                    ),
+                )
+        refused.update(self._serial_reserved_elsewhere(lots))
+        return {
+            name: self.env["stock.lot"].browse(lot_id)
+            for name, lot_id in lots.items()
+            if name not in refused
+        }, refused
+
+    def _serial_reserved_elsewhere(self, lot_ids_by_name):
+        """``{name: reason}`` for serials held by another open document."""
+        if not lot_ids_by_name:
+            return {}
+        lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", list(lot_ids_by_name.values())),
+                ("state", "not in", ("done", "cancel")),
+                ("quantity", ">", 0),
+                ("move_id", "!=", self.move_id.id),
+            ]
+        )
+        if not lines:
+            return {}
+        documents = defaultdict(set)
+        for line in lines:
+            documents[line.lot_id.id].add(line.move_id.reference or line.reference)
+        return {
+            name: self.env._(
+                "is reserved for %(documents)s",
+                documents=", ".join(sorted(filter(None, documents[lot_id]))),
+            )
+            for name, lot_id in lot_ids_by_name.items()
+            if lot_id in documents
+        }
+
+    def _serial_pick_names(self, names):
+        """Add the serials with these names to the pick list. Return
+        ``(accepted names, already listed, {name: reason})``."""
+        listed = set(self.lot_ids.mapped("name"))
+        already = [name for name in names if name in listed]
+        fresh = [name for name in names if name not in listed]
+        lots, refused = self._serial_pick_lookup(fresh)
+        accepted = [name for name in fresh if name in lots]
+        if accepted:
+            self.lot_ids = [(4, lots[name].id) for name in accepted]
+        return accepted, already, refused
+
+    # ------------------------------------------------------------------
+    # Entering a batch (paste, file, range) in either mode
+    # ------------------------------------------------------------------
+    def _serial_enter(self, codes, strict):
+        """Check and add entered codes, in Add or Pick mode alike.
+
+        With ``strict`` (applying), any duplicate or refused entry raises a
+        ValidationError naming each, before anything is written; otherwise
+        the accepted ones are added and the others reported.
+        """
+        self.ensure_one()
+        names, refused = self._serial_codes_to_names(codes)
+        # two codes may also carry one serial (a GS1 label and its printed text)
+        names, duplicates = parsing.dedupe(names)
+        if strict and (duplicates or refused):
+            self._serial_raise_refused(duplicates, refused)
+        if self.mode == "add":
+            if strict:
+                invalid = self._serial_check_names(names)
+                if invalid:
+                    self._serial_raise_refused([], invalid)
+            accepted, already, invalid = self._serial_add_names(names)
+            refused.update(invalid)
+            self.report = self._serial_report_text(duplicates, already, refused)
+            return accepted, refused
+        if strict:
+            _lots, invalid = self._serial_pick_lookup(
+                [name for name in names if name not in set(self.lot_ids.mapped("name"))]
+            )
+            if invalid:
+                self._serial_raise_refused([], invalid)
+        accepted, already, invalid = self._serial_pick_names(names)
+        refused.update(invalid)
+        self.write(
+            {
+                "report": self._serial_report_text(duplicates, already, refused),
+                "serial_text": False,
+                "upload_file": False,
+                "upload_filename": False,
+            }
+        )
+        return accepted, refused
+
+    def _serial_report_text(self, duplicates, already, refused, strict=False):
+        report = []
+        if duplicates and strict:
+            report.append(
+                self.env._(
+                    "These serial numbers are entered more than once: %(names)s",
+                    names=", ".join(duplicates[:100]),
+                )
+            )
+        elif duplicates:
+            report.append(
+                self.env._(
+                    "%(count)s duplicates removed from the input: %(names)s",
+                    count=len(duplicates),
+                    names=", ".join(duplicates[:50]),
+                )
+            )
+        if already:
+            report.append(
+                self.env._(
+                    "%(count)s already in the list: %(names)s",
+                    count=len(already),
+                    names=", ".join(already[:50]),
+                )
+            )
+        if refused:
+            report.append(
+                self.env._("%(count)s refused:", count=len(refused))
+                + "\n"
+                + "\n".join(
+                    f"- {name or self.env._('(empty)')}: {reason}"
+                    for name, reason in list(refused.items())[:200]
+                )
+            )
+        return "\n".join(report)
+
+    def _serial_raise_refused(self, duplicates, refused):
+        raise ValidationError(
+            self.env._("Nothing was applied.")
+            + "\n"
+            + self._serial_report_text(duplicates, [], refused, strict=True)
+        )
+
+    def _serial_has_pending_input(self):
+        return bool(
+            self.serial_text
+            or (self.entry_method == "upload" and self.upload_file)
+            or (self.entry_method == "range" and (self.range_count or self.range_end))
+        )
+
+    # ------------------------------------------------------------------
+    # One scan at a time (keyboard-wedge scanner in the dialog)
+    # ------------------------------------------------------------------
+    @api.onchange("scan_input")
+    def _onchange_scan_input(self):
+        code = (self.scan_input or "").strip()
+        if not code:
+            return
+        self.scan_input = False
+        if self.mode == "add":
+            state, message = self._serial_scan_add(code)
+        else:
+            state, message = self._serial_scan_pick(code)
+        self.scan_state = state
+        self.scan_message = message
+        mark = {"ok": "✓", "refused": "✗", "repeat": "="}[state]
+        log = [f"{mark} {message}"] + (self.scan_log or "").split("\n")
+        self.scan_log = "\n".join(line for line in log[:SCAN_LOG_LINES] if line)
+
+    def _serial_scan_name(self, code):
+        names, refused = self._serial_codes_to_names([code])
+        if refused:
+            shown, reason = next(iter(refused.items()))
+            return None, f"{shown}: {reason}"
+        return names[0], None
+
+    def _serial_scan_add(self, code):
+        name, error = self._serial_scan_name(code)
+        if error:
+            return "refused", error
+        current = self._names()
+        if name in current:
+            return "repeat", self.env._("%(name)s is already in the list", name=name)
+        invalid = self._serial_check_names([name])
+        if invalid:
+            return "refused", f"{name}: {invalid[name]}"
+        self.serial_names = "\n".join([*current, name])
+        return "ok", self.env._("%(name)s added", name=name)
+
+    def _serial_scan_pick(self, code):
+        name, error = self._serial_scan_name(code)
+        if error:
+            return "refused", error
+        if name in self.lot_ids.mapped("name"):
+            return "repeat", self.env._("%(name)s is already in the list", name=name)
+        lots, refused = self._serial_pick_lookup([name])
+        if name in refused:
+            return "refused", f"{name}: {refused[name]}"
+        self.lot_ids = [(4, lots[name].id)]
+        return "ok", self.env._("%(name)s picked", name=name)
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    def action_take_reserved(self):
+        """Pick the serials Odoo reserved on this move (explicitly: they are
+        never kept unless entered or taken here)."""
+        self.ensure_one()
+        lines = self.move_id.move_line_ids.filtered(
+            lambda ml: ml.lot_id and ml.state not in ("done", "cancel")
+        )
+        if not lines:
+            raise UserError(self.env._("Odoo reserved no serial number on this move."))
+        self.lot_ids = [(4, lot_id) for lot_id in lines.lot_id.ids]
+        return self._serial_reopen()
