@@ -7,7 +7,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..lib import gs1
 from ..lib import names as name_rules
+from ..lib.errors import SerialInputError
 from .stock_serial_history import HISTORY_SELECT_SQL
 
 SERIAL_STATUSES = [
@@ -763,14 +765,28 @@ class StockLot(models.Model):
         exact name wins, otherwise the name is matched case-insensitively.
         Several matches (one name used by several products) open them as a list.
         """
+        gtin = None
+        if gs1.looks_like_gs1(code or ""):
+            # a GS1 label: its AI 21 is the serial, its GTIN the product
+            try:
+                scanned = gs1.parse(code)
+            except SerialInputError:
+                return False
+            code, gtin = scanned.serial, scanned.gtin
         code = "".join(char for char in (code or "") if char.isprintable()).strip()
         if not code:
             return False
-        lots = self.search([("name", "=", code)], limit=80)
+        # a GS1 code names its product: a serial of another product is no match
+        domain = [("product_id.barcode", "!=", False)] if gtin else []
+        lots = self.search(domain + [("name", "=", code)], limit=80)
         if not lots:
             # =ilike is a LIKE pattern: scanned % and _ must match themselves.
             pattern = code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            lots = self.search([("name", "=ilike", pattern)], limit=80)
+            lots = self.search(domain + [("name", "=ilike", pattern)], limit=80)
+        if gtin:
+            lots = lots.filtered(
+                lambda lot: gs1.same_gtin(gtin, lot.product_id.barcode)
+            )
         if not lots:
             return False
         action = {

@@ -1,12 +1,69 @@
 from collections import Counter, defaultdict
 
-from odoo import _, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
+
+from .purchase_order_line import TRACING_STATES
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    # Progress of serial entry on the line, as the purchase order shows it:
+    # serials entered against the units of the move.
+    serial_entered_count = fields.Integer(
+        compute="_compute_serial_progress",
+        help="Serial numbers entered on this move: typed or scanned names, and "
+        "picked serials (a reservation by Odoo is not a pick).",
+    )
+    serial_progress = fields.Char(
+        string="Serials Entered", compute="_compute_serial_progress"
+    )
+    serial_tracing_state = fields.Selection(
+        TRACING_STATES, string="Serial Tracing", compute="_compute_serial_progress"
+    )
+
+    @api.depends(
+        "product_id.tracking",
+        "product_uom_qty",
+        "move_line_ids.lot_id",
+        "move_line_ids.lot_name",
+        "move_line_ids.picked",
+        "move_line_ids.quantity",
+    )
+    def _compute_serial_progress(self):
+        for move in self:
+            if move.product_id.tracking != "serial":
+                move.serial_entered_count = 0
+                move.serial_progress = False
+                move.serial_tracing_state = "none"
+                continue
+            typed = move.location_id.usage not in ("internal", "transit")
+            entered = len(
+                move.move_line_ids.filtered(
+                    lambda ml, typed=typed: (
+                        (ml.lot_id or ml.lot_name)
+                        and ml.quantity > 0
+                        and (typed or ml.picked)
+                    )
+                )
+            )
+            required = int(
+                round(
+                    move.product_uom._compute_quantity(
+                        move.product_uom_qty, move.product_id.uom_id, round=False
+                    )
+                )
+            )
+            move.serial_entered_count = entered
+            move.serial_progress = f"{entered} / {required}"
+            if not entered and required:
+                move.serial_tracing_state = "missing"
+            elif entered < required:
+                move.serial_tracing_state = "partial"
+            else:
+                move.serial_tracing_state = "complete"
 
     # ------------------------------------------------------------------
     # Validation

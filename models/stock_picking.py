@@ -1,6 +1,7 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class StockPicking(models.Model):
@@ -20,6 +21,53 @@ class StockPicking(models.Model):
             none_done_picking_ids, separate_pickings
         )
         return lines.filtered(lambda ml: not ml._serial_lot_optional())
+
+    def _sanity_check(self, separate_pickings=True):
+        self._serial_check_missing_serials()
+        return super()._sanity_check(separate_pickings=separate_pickings)
+
+    def _serial_check_missing_serials(self):
+        """Say, per line, how many serials are missing ("3 of 4 serial numbers
+        for [SW] Widget on WH/OUT/00012") rather than Odoo's generic "You need
+        to supply a Lot/Serial number"."""
+        using_lots = self.filtered(
+            lambda p: (
+                p.picking_type_id.use_create_lots or p.picking_type_id.use_existing_lots
+            )
+        )
+        # the lines Odoo's own check looks at, for its message to never show
+        lines = using_lots._get_lot_move_lines_for_sanity_check(set())
+        moves = lines.filtered(
+            lambda ml: (
+                ml.product_id.tracking == "serial" and not ml.lot_id and not ml.lot_name
+            )
+        ).move_id
+        if not moves:
+            return
+        details = []
+        for move in moves:
+            checked = lines.filtered(lambda ml, move=move: ml.move_id == move)
+            named = checked.filtered(lambda ml: ml.lot_id or ml.lot_name)
+            units = move.product_uom._compute_quantity(
+                sum(checked.mapped("quantity")), move.product_id.uom_id, round=False
+            )
+            details.append(
+                _(
+                    "%(entered)s of %(required)s serial numbers for %(product)s "
+                    "on %(reference)s",
+                    entered=len(named),
+                    required=int(round(units)),
+                    product=move.product_id.display_name,
+                    reference=move.picking_id.name or move.reference,
+                )
+            )
+        raise UserError(
+            _(
+                "Serial numbers are missing:\n%(details)s\nEnter them with the "
+                "Serials button of each line, or lower the quantity.",
+                details="\n".join(f"- {line}" for line in details),
+            )
+        )
 
     # --- after-sales (issue 7) ---
     serial_is_customer_return = fields.Boolean(

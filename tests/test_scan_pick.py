@@ -1,7 +1,7 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import SerialCase
@@ -267,3 +267,51 @@ class TestScanPick(SerialCase):
         wizard.action_apply()
         self.assertEqual(self._lots(["ADJ-2"]).serial_status, "written_off")
         self.assertEqual(self._lots(["ADJ-1"]).serial_status, "received")
+
+    def test_line_progress_counts_what_was_entered(self):
+        self._receive(["LP-1", "LP-2"])
+        picking = self._delivery(2)
+        move = picking.move_ids
+        self.assertEqual(len(move.move_line_ids.lot_id), 2, "reserved")
+        self.assertEqual(move.serial_progress, "0 / 2")
+        self.assertEqual(move.serial_tracing_state, "missing")
+        self._entry(move, serial_text="LP-1\nLP-2").action_apply()
+        self.assertEqual(move.serial_progress, "2 / 2")
+        self.assertEqual(move.serial_tracing_state, "complete")
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 3
+        )
+        line = receipt.move_ids.move_line_ids[:1]
+        line.lot_name = "LP-9"
+        self.assertEqual(receipt.move_ids.serial_progress, "1 / 3")
+        self.assertEqual(receipt.move_ids.serial_tracing_state, "partial")
+        self.assertEqual(self.lot_product.product_tmpl_id.tracking, "lot")
+
+    def test_too_few_serials_say_how_many(self):
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 4
+        )
+        lines = receipt.move_ids.move_line_ids
+        self.assertEqual(len(lines), 4)
+        for line, name in zip(lines[:3], ("TF-1", "TF-2", "TF-3"), strict=True):
+            line.lot_name = name
+        receipt.move_ids.picked = True
+        with self.assertRaisesRegex(
+            UserError, r"3 of 4 serial numbers for \[SW\] Serial Widget on WH/IN/"
+        ):
+            receipt.button_validate()
+        self.assertEqual(receipt.state, "assigned")
+
+    def test_scan_to_open_reads_gs1(self):
+        self._receive(["OPEN-1"])
+        lot = self._lots(["OPEN-1"])
+        Lot = self.env["stock.lot"]
+        action = Lot.serial_action_open_by_code(f"]d201{GTIN}21OPEN-1")
+        self.assertEqual(action["res_id"], lot.id)
+        self.assertEqual(
+            Lot.serial_action_open_by_code(f"(01){GTIN}(21)OPEN-1")["res_id"], lot.id
+        )
+        self.assertFalse(
+            Lot.serial_action_open_by_code("(01)00012345678905(21)OPEN-1"),
+            "a GS1 code of another product opens nothing",
+        )
