@@ -13,6 +13,7 @@ from . import stock_move
 from . import stock_move_fast
 from . import ir_actions_report
 from . import stock_picking
+from . import stock_scrap
 from . import purchase_order
 from . import purchase_order_line
 from . import mrp_production

@@ -98,11 +98,54 @@ class StockMove(models.Model):
             )
         )
 
+    def _action_confirm(self, merge=True, merge_into=False):
+        # a fractional demand of a serial product is refused where it is
+        # entered: later it would open the entry wizard for the whole units
+        # only and end in a backorder of a fraction of a serial
+        self.filtered("picking_id")._serial_check_whole_quantities()
+        return super()._action_confirm(merge=merge, merge_into=merge_into)
+
+    def _serial_check_whole_quantities(self):
+        """Refuse, naming each line, moves of serial products whose demand or
+        quantity is not a whole number of units (in the product's unit).
+
+        Called where quantities are entered: when a transfer is confirmed and
+        before the serial entry wizard opens."""
+        errors = []
+        for move in self.filtered(lambda m: m.product_id.tracking == "serial"):
+            if move.state in ("done", "cancel"):
+                continue
+            for quantity in (move.product_uom_qty, move.quantity):
+                units = move.product_uom._compute_quantity(
+                    quantity, move.product_id.uom_id, round=False
+                )
+                if not float_is_zero(units - round(units), precision_digits=6):
+                    errors.append(
+                        _(
+                            "%(ref)s, %(product)s: %(qty)s %(uom)s",
+                            ref=move.reference or move.picking_id.name or move.name,
+                            product=move.product_id.display_name,
+                            qty=f"{units:g}",
+                            uom=move.product_id.uom_id.name,
+                        )
+                    )
+                    break
+        if errors:
+            raise UserError(
+                _(
+                    "Products tracked by serial number are counted in whole "
+                    "units, one serial each. Correct the quantity of these "
+                    "lines:\n%(lines)s",
+                    lines="\n".join(f"- {line}" for line in errors),
+                )
+            )
+
     def _serial_check_before_done(self):
         """Refuse, naming the serials, what would break the serial rules."""
         lines = self._serial_lines_to_do()
         errors = []
         errors += self._serial_check_quantities(lines)
+        errors += self._serial_check_typed_outgoing(lines)
         errors += lines._serial_check_reuse()
         errors += lines._serial_check_return_customer()  # after-sales (issue 7)
         errors += lines._serial_check_source()
@@ -160,6 +203,71 @@ class StockMove(models.Model):
                 )
         return errors
 
+    def _serial_check_typed_outgoing(self, lines):
+        """Serials typed by name on lines that take stock out (deliveries,
+        transfers, consumption) must be existing serials of the line's
+        product: name each unknown one or one of another product, instead of
+        Odoo's "You need to supply a Lot/Serial Number" for the product."""
+        typed = lines.filtered(
+            lambda ml: (
+                ml.lot_name
+                and not ml.lot_id
+                and ml.product_id.tracking == "serial"
+                and ml.location_id.usage in ("internal", "transit")
+                # where Odoo itself finds or creates the serial by its name
+                # (operation types that create serials, inventory), it may
+                and not (
+                    ml.move_id.picking_type_id or ml.picking_type_id
+                ).use_create_lots
+                and not ml.is_inventory
+            )
+        )
+        if not typed:
+            return []
+        self.env["stock.lot"].flush_model(["name", "product_id", "company_id"])
+        self.env.cr.execute(
+            """
+            SELECT name, product_id FROM stock_lot
+             WHERE name IN (SELECT unnest(%s::varchar[]))
+               AND (company_id = ANY(%s) OR company_id IS NULL)
+            """,
+            [list(set(typed.mapped("lot_name"))), typed.company_id.ids],
+        )
+        products_by_name = defaultdict(set)
+        for name, product_id in self.env.cr.fetchall():
+            products_by_name[name].add(product_id)
+        others = self.env["product.product"].browse(
+            {pid for pids in products_by_name.values() for pid in pids}
+        )
+        problems = []
+        for ml in typed:
+            found = products_by_name.get(ml.lot_name, set())
+            if ml.product_id.id in found:
+                reason = _("exists but is not selected on the line")
+            elif found:
+                reason = _(
+                    "is a serial number of %(products)s",
+                    products=", ".join(
+                        others.browse(sorted(found)).sudo().mapped("display_name")
+                    ),
+                )
+            else:
+                reason = _("is not a known serial number")
+            problems.append(
+                _(
+                    "%(serial)s (%(ref)s, %(product)s) %(reason)s",
+                    serial=ml.lot_name,
+                    ref=ml.reference or ml.move_id.name,
+                    product=ml.product_id.display_name,
+                    reason=reason,
+                )
+            )
+        return [
+            _("Only serial numbers of the product that are in stock can leave:")
+            + "\n"
+            + "\n".join(f"- {line}" for line in problems)
+        ]
+
     # ------------------------------------------------------------------
     # Entry wizard
     # ------------------------------------------------------------------
@@ -167,6 +275,7 @@ class StockMove(models.Model):
         """Open the serial entry wizard for this move (receipts, deliveries,
         transfers, adjustments, manufacturing moves)."""
         self.ensure_one()
+        self._serial_check_whole_quantities()
         return self.env["stock.serial.entry"]._serial_action(
             {"default_move_id": self.id}
         )

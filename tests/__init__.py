@@ -1,4 +1,5 @@
 from . import test_autofill
+from . import test_bad_input
 from . import test_entry_wizard
 from . import test_install
 from . import test_labels

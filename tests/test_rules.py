@@ -97,12 +97,22 @@ class TestSerialRules(SerialCase):
 
     def test_fractional_quantity_refused(self):
         self.product.serial_required_receipt = False
+        # refused where it is entered (the demand of a transfer, confirmed)...
+        with self.assertRaisesRegex(UserError, "(?s)whole units.*1.5"):
+            self._picking(
+                self.warehouse.in_type_id,
+                self.supplier_loc,
+                self.stock,
+                self.product,
+                1.5,
+            )
+        # ...and where it is done
         picking = self._picking(
-            self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 1.5
+            self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 2
         )
-        picking.move_ids.quantity = 1.5
+        picking.move_ids.quantity = 2.5
         picking.move_ids.picked = True
-        with self.assertRaisesRegex(UserError, "whole number.*1.5"):
+        with self.assertRaisesRegex(UserError, "whole number.*2.5"):
             picking.button_validate()
         self.assertEqual(picking.state, "assigned")
         self.assertEqual(self.product.qty_available, 0)
