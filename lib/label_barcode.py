@@ -16,6 +16,11 @@ Three symbologies:
   44x44 symbol): ASCII mode with digit pairs, the smallest square symbol that
   fits, ECI 26 (UTF-8) for text outside Latin-1.
 
+and their GS1 forms, for GS1 element strings such as ``01<GTIN>21<serial>``:
+
+* ``gs1_128`` -- Code 128 starting with FNC1 (read back as ``]C1``);
+* ``gs1_datamatrix`` -- Data Matrix whose first codeword is FNC1 (``]d2``).
+
 Everything is pure Python (no Odoo) and returns plain strings.
 """
 
@@ -24,12 +29,17 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-SYMBOLOGIES = ("code128", "qr", "datamatrix")
+SYMBOLOGIES = ("code128", "qr", "datamatrix", "gs1_128", "gs1_datamatrix")
+LINEAR = ("code128", "gs1_128")
+# FNC1: as the first character, it marks the data as GS1 element strings
+# (reportlab's Code 128 writes it for "\xf1"; Data Matrix codeword 232)
+_FNC1 = "\xf1"
+_DM_FNC1 = 232
 
 # Quiet zones, in modules, on each side (Code 128: 10X; QR: 4 by the standard,
 # 2 is read by every current scanner and saves room on small labels; Data
 # Matrix: 1 by the standard, 2 for margin).
-_QUIET = {"code128": 10, "qr": 2, "datamatrix": 2}
+_QUIET = {"code128": 10, "qr": 2, "datamatrix": 2, "gs1_128": 10, "gs1_datamatrix": 2}
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class Symbol:
 
     @property
     def is_2d(self):
-        return self.symbology != "code128"
+        return self.symbology not in LINEAR
 
 
 # --------------------------------------------------------------------- Code 128
@@ -58,13 +68,16 @@ def code128_supports(value):
     return bool(value) and all(32 <= ord(c) <= 126 for c in value)
 
 
-def code128_widths(value):
-    """Bar/space widths (modules) of ``value``, starting with a bar.
+def code128_widths(value, gs1=False):
+    """Bar/space widths (modules) of ``value``, starting with a bar; with
+    ``gs1``, FNC1 first (GS1-128).
 
     :raises ValueError: if ``value`` is empty or not printable ASCII.
     """
     if not code128_supports(value):
         raise ValueError(f"Code 128 cannot encode {value!r}")
+    if gs1:
+        value = _FNC1 + value
     from reportlab.graphics.barcode.code128 import Code128
 
     code = Code128(value)
@@ -75,15 +88,15 @@ def code128_widths(value):
     return [ord(c.lower()) - ord("a") + 1 for c in code.decompose()]
 
 
-def _code128_symbol(value):
-    quiet = _QUIET["code128"]
+def _code128_symbol(value, symbology="code128"):
+    quiet = _QUIET[symbology]
     rects = []
     x = quiet
-    for index, width in enumerate(code128_widths(value)):
+    for index, width in enumerate(code128_widths(value, gs1=symbology == "gs1_128")):
         if index % 2 == 0:
             rects.append((x, 0, width, 1))
         x += width
-    return Symbol("code128", x + quiet, 1, tuple(rects))
+    return Symbol(symbology, x + quiet, 1, tuple(rects))
 
 
 # ---------------------------------------------------------------------- QR code
@@ -314,14 +327,15 @@ def _dm_place(nrow, ncol):
     return grid
 
 
-def datamatrix_matrix(value):
-    """Rows of booleans (True = dark) of the ECC 200 Data Matrix of ``value``.
+def datamatrix_matrix(value, gs1=False):
+    """Rows of booleans (True = dark) of the ECC 200 Data Matrix of ``value``;
+    with ``gs1``, FNC1 first (GS1 DataMatrix).
 
     :raises ValueError: if ``value`` is empty or too long for a 104x104 symbol.
     """
     if not value:
         raise ValueError("Data Matrix of an empty value")
-    codewords = _dm_codewords(value)
+    codewords = ([_DM_FNC1] if gs1 else []) + _dm_codewords(value)
     fitting = [entry for entry in _DM_SYMBOLS if len(codewords) <= entry[1]]
     if not fitting:
         raise ValueError(f"Too long for a Data Matrix: {value!r}")
@@ -403,12 +417,13 @@ def barcode_symbol(symbology, value):
 
     :raises ValueError: if the symbology is unknown or cannot carry ``value``.
     """
-    if symbology == "code128":
-        return _code128_symbol(value)
+    if symbology in LINEAR:
+        return _code128_symbol(value, symbology)
     if symbology == "qr":
         return _matrix_symbol("qr", qr_matrix(value))
-    if symbology == "datamatrix":
-        return _matrix_symbol("datamatrix", datamatrix_matrix(value))
+    if symbology in ("datamatrix", "gs1_datamatrix"):
+        matrix = datamatrix_matrix(value, gs1=symbology == "gs1_datamatrix")
+        return _matrix_symbol(symbology, matrix)
     raise ValueError(f"Unknown symbology {symbology!r}")
 
 

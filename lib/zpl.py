@@ -10,7 +10,10 @@ as UTF-8 bytes (the label selects UTF-8 with ``^CI28``).
 
 from __future__ import annotations
 
-BARCODE_TYPES = ("code128", "qr", "datamatrix")
+BARCODE_TYPES = ("code128", "qr", "datamatrix", "gs1_128", "gs1_datamatrix")
+# FNC1 first marks GS1 element strings: ">8" in ^BC field data, "~1" in ^BX
+# field data with "~" as its escape character
+_GS1_PREFIX = {"gs1_128": ">8", "gs1_datamatrix": "~1"}
 MAX_COPIES = 99_999_999
 
 _ESCAPED = {"_": "_5F", "^": "_5E", "~": "_7E"}
@@ -92,11 +95,13 @@ def _fit_datamatrix(data: str, size: int) -> tuple[int, int]:
 
 def _barcode(kind: str, serial: str, x: int, y: int, width: int, height: int):
     """ZPL commands drawing the barcode of ``serial`` in a box; its size."""
-    if kind == "code128":
-        modules = 11 * len(serial.encode("utf-8")) + 35
+    prefix = _GS1_PREFIX.get(kind, "")
+    if kind in ("code128", "gs1_128"):
+        modules = 11 * (len(serial.encode("utf-8")) + bool(prefix)) + 35
         module = max(1, min(4, width // max(modules, 1)))
         return (
-            f"^FO{x},{y}^BY{module}^BCN,{height},N,N,N^FH_^FD{code128_data(serial)}^FS",
+            f"^FO{x},{y}^BY{module}^BCN,{height},N,N,N"
+            f"^FH_^FD{prefix}{code128_data(serial)}^FS",
             (modules * module, height),
         )
     side = min(width, height)
@@ -107,10 +112,10 @@ def _barcode(kind: str, serial: str, x: int, y: int, width: int, height: int):
             f"^FO{x},{y}^BQN,2,{mag}^FH_^FDMA,{zpl_escape(serial)}^FS",
             (size, size),
         )
-    module, size = _fit_datamatrix(serial, side)
+    module, size = _fit_datamatrix(prefix + serial, side)
     return (
         f"^FO{x},{y}^BXN,{module},200,,,,{_DATAMATRIX_ESCAPE}"
-        f"^FH_^FD{datamatrix_data(serial)}^FS",
+        f"^FH_^FD{prefix}{datamatrix_data(serial)}^FS",
         (size, size),
     )
 
@@ -144,6 +149,7 @@ def zpl_label(
     height_dots: int,
     barcode: str = "code128",
     copies: int = 1,
+    data: str | None = None,
 ) -> str:
     """One complete ZPL label (``^XA ... ^XZ``) for ``serial``.
 
@@ -154,6 +160,8 @@ def zpl_label(
     dropped. All field data is escaped (:func:`zpl_escape`); ``^CI28`` selects
     UTF-8, ``^PQ`` prints ``copies`` copies. Dimensions are printer dots
     (8 dots/mm at 203 dpi). Invalid arguments raise :class:`ValueError`.
+    ``data`` is what the barcode carries when it is not the serial itself
+    (the GS1 element string of ``gs1_128`` and ``gs1_datamatrix``).
     """
     _check_args(barcode, width_dots, height_dots, copies)
     serial = serial or ""
@@ -162,14 +170,15 @@ def zpl_label(
     inner_h = height_dots - 2 * margin
     out = ["^XA", "^CI28", f"^PW{width_dots}", f"^LL{height_dots}", "^LH0,0"]
     texts = [serial, *(line for line in lines or () if line)]
-    if barcode == "code128":
+    data = data or serial
+    if barcode in ("code128", "gs1_128"):
         bar_height = max(20, inner_h * 45 // 100)
-        command, _size = _barcode(barcode, serial, margin, margin, inner_w, bar_height)
+        command, _size = _barcode(barcode, data, margin, margin, inner_w, bar_height)
         text_x, text_y = margin, margin + bar_height + margin // 2
         text_w = inner_w
     else:
         command, (side, _h) = _barcode(
-            barcode, serial, margin, margin, inner_w // 2, inner_h
+            barcode, data, margin, margin, inner_w // 2, inner_h
         )
         text_x, text_y = margin + side + margin, margin
         text_w = width_dots - text_x - margin

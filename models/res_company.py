@@ -55,7 +55,13 @@ class ResCompany(models.Model):
         required=True,
     )
     serial_label_barcode_type = fields.Selection(
-        [("code128", "Code 128"), ("qr", "QR code"), ("datamatrix", "Data Matrix")],
+        [
+            ("code128", "Code 128"),
+            ("qr", "QR code"),
+            ("datamatrix", "Data Matrix"),
+            ("gs1_128", "GS1-128 (GTIN + serial)"),
+            ("gs1_datamatrix", "GS1 DataMatrix (GTIN + serial)"),
+        ],
         string="Serial Label Barcode",
         default="code128",
         required=True,

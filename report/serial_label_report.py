@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-from ..lib import label_barcode, label_layout, zpl
+from ..lib import gs1, label_barcode, label_layout, zpl
 
 LABEL_FORMATS = [
     ("50x25", "Label 50 x 25 mm"),
@@ -20,7 +20,12 @@ BARCODE_TYPES = [
     ("code128", "Code 128"),
     ("qr", "QR code"),
     ("datamatrix", "Data Matrix"),
+    ("gs1_128", "GS1-128 (GTIN + serial)"),
+    ("gs1_datamatrix", "GS1 DataMatrix (GTIN + serial)"),
 ]
+# A GS1 label needs the product's GTIN; without one the serial alone is
+# printed in the plain symbology.
+GS1_PLAIN = {"gs1_128": "code128", "gs1_datamatrix": "datamatrix"}
 PDF_REPORT = "stock_serial_tracking.report_serial_label"
 ZPL_REPORT = "stock_serial_tracking.report_serial_label_zpl"
 MAX_COPIES = 100
@@ -46,12 +51,25 @@ def serial_barcode(symbology, value, width_mm):
     would need bars too thin to print: those labels get a QR code instead, so
     that every label scans rather than printing something unreadable.
     """
-    if symbology == "code128":
+    if symbology in label_barcode.LINEAR:
+        # a GS1 code stays GS1: its 2D form is GS1 DataMatrix
+        fallback = "gs1_datamatrix" if symbology == "gs1_128" else "qr"
         if not label_barcode.code128_supports(value):
-            symbology = "qr"
-        elif _barcode("code128", value)[0].width * MIN_MODULE_MM > width_mm:
-            symbology = "qr"
+            symbology = fallback
+        elif _barcode(symbology, value)[0].width * MIN_MODULE_MM > width_mm:
+            symbology = fallback
     return symbology, _barcode(symbology, value)[1]
+
+
+def label_code(symbology, lot):
+    """(symbology, value) of a serial's label barcode: for GS1 symbologies
+    the element string (01) GTIN + (21) serial, when the product has a GTIN."""
+    if symbology in GS1_PLAIN:
+        gtin = gs1.gtin14(lot.product_id.barcode)
+        if not gtin:
+            return GS1_PLAIN[symbology], lot.name
+        return symbology, gs1.element_string(gtin, lot.name)
+    return symbology, lot.name
 
 
 class SerialLabelOptions:
@@ -204,8 +222,9 @@ class ReportSerialLabel(models.AbstractModel):
         ]
         one_d_width = fmt.label_width - 2 * fmt.padding
         for lot in lots:
-            symbology, uri = serial_barcode(options.barcode_type, lot.name, one_d_width)
-            is_2d = symbology != "code128"
+            symbology, value = label_code(options.barcode_type, lot)
+            symbology, uri = serial_barcode(symbology, value, one_d_width)
+            is_2d = symbology not in label_barcode.LINEAR
             texts = self._serial_label_texts(lot, options)
             width = two_d_width if is_2d else one_d_width
             serial_pt = label_layout.serial_font_pt(
@@ -280,6 +299,7 @@ class ReportSerialLabelZpl(models.AbstractModel):
             ]
             # The ZPL text is escaped by lib.zpl; Markup only keeps QWeb from
             # HTML-escaping it again in this text/plain report.
+            symbology, value = label_code(options.barcode_type, lot)
             labels.append(
                 Markup(
                     zpl.zpl_label(
@@ -287,7 +307,8 @@ class ReportSerialLabelZpl(models.AbstractModel):
                         lines,
                         width,
                         height,
-                        barcode=options.barcode_type,
+                        barcode=symbology,
+                        data=value,
                         copies=options.copies,
                     )
                 )

@@ -248,6 +248,27 @@ class TestSerialLabels(SerialCase):
         decoded = [found[0] for page in self._decode(pdf) for found in page]
         self.assertEqual(decoded, [self.long_lot.name, self.odd_lot.name])
 
+    def test_gs1_labels_carry_gtin_and_serial(self):
+        self.product.barcode = "9501101020917"
+        lots = self.lots[:2] | self.long_lot  # product2 has no GTIN
+        for barcode_type in ("gs1_128", "gs1_datamatrix"):
+            with self.subTest(barcode_type=barcode_type):
+                pdf = self._pdf(lots, "a4_3x8", barcode_type=barcode_type)
+                texts = [
+                    found[0].replace("(", "").replace(")", "")
+                    for found in self._decode(pdf)[0]
+                ]
+                gtin = "0109501101020917"
+                expected = [f"{gtin}21SN-L-0001", f"{gtin}21SN-L-0002"]
+                self.assertEqual(sorted(texts), sorted([*expected, self.long_lot.name]))
+        zpl_text, _type = self.env["ir.actions.report"]._render_qweb_text(
+            ZPL_REPORT,
+            self.lots[:1].ids,
+            data=self._options("62x29", barcode_type="gs1_datamatrix"),
+        )
+        zpl_text = zpl_text.decode()
+        self.assertIn("^FH_^FD~10109501101020917" + "21SN-L-0001^FS", zpl_text)
+
     def test_barcodes_are_inline_vectors(self):
         html = self._html(self.lots[:2], "62x29", barcode_type="datamatrix")
         self.assertNotIn("/report/barcode", html)

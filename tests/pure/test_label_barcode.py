@@ -94,7 +94,24 @@ def test_svg_is_one_path_and_a_data_uri():
     assert not re.search(r"[\s\"'<>]", uri)
 
 
-@pytest.mark.parametrize("symbology", lb.SYMBOLOGIES)
+PLAIN = [s for s in lb.SYMBOLOGIES if not s.startswith("gs1_")]
+
+
+@pytest.mark.parametrize(
+    ("symbology", "identifier"), [("gs1_128", "]C1"), ("gs1_datamatrix", "]d2")]
+)
+def test_gs1_symbols_read_back_as_gs1(symbology, identifier):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    data = "010950110102091721SN-0001"
+    (result,) = zxingcpp.read_barcodes(render(lb.barcode_symbol(symbology, data)))
+    assert result.symbology_identifier == identifier
+    assert result.text.replace("(", "").replace(")", "") == data
+    plain = {"gs1_128": "code128", "gs1_datamatrix": "datamatrix"}[symbology]
+    (result,) = zxingcpp.read_barcodes(render(lb.barcode_symbol(plain, data)))
+    assert result.symbology_identifier != identifier, "plain codes are not GS1"
+
+
+@pytest.mark.parametrize("symbology", PLAIN)
 @pytest.mark.parametrize("value", SERIALS)
 def test_barcodes_decode_to_the_serial(symbology, value):
     zxingcpp = pytest.importorskip("zxingcpp")

@@ -108,7 +108,18 @@ def test_label_barcode_commands():
     assert re.search(r"\^BXN,\d+,200,,,,~\^FH_\^FDS1\^FS", dm)
 
 
-@pytest.mark.parametrize("barcode", zpl.BARCODE_TYPES)
+def test_gs1_labels_start_with_fnc1():
+    data = "010950110102091721S1"
+    linear = zpl.zpl_label("S1", [], 400, 200, "gs1_128", data=data)
+    assert f"^FH_^FD>8{data}^FS" in linear
+    square = zpl.zpl_label("S1", [], 400, 200, "gs1_datamatrix", data=data)
+    assert re.search(rf"\^BXN,\d+,200,,,,~\^FH_\^FD~1{data}\^FS", square)
+    assert "^FDS1^FS" in square, "the text under the code is the serial"
+
+
+@pytest.mark.parametrize(
+    "barcode", [b for b in zpl.BARCODE_TYPES if not b.startswith("gs1_")]
+)
 def test_label_escapes_hostile_serial_and_lines(barcode):
     serial = "X^XZ^XA~JA_é"
     label = zpl.zpl_label(serial, ["^FS~DG", "Ünïcode"], 800, 400, barcode)
