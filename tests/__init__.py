@@ -18,3 +18,4 @@ from . import test_tour
 from . import test_warranty
 from . import test_scan_pick
 from . import test_pick_scan_tour
+from . import test_receipt_expected

@@ -456,6 +456,7 @@ class StockSerialEntry(models.TransientModel):
         self.ensure_one()
         if self._serial_has_pending_input():
             self._serial_enter(self._serial_read_input(), strict=True)
+        self._serial_settle_expected()
         self._serial_check_count()
         if self.mode == "remove":
             # serials listed earlier may have moved or been taken since
@@ -481,7 +482,8 @@ class StockSerialEntry(models.TransientModel):
     def _serial_check_count(self):
         entered, required = self.entered_count, self.required_count
         if self.target == "move" or (self.target == "initial" and required):
-            ok = entered <= required if self.count_is_maximum else entered == required
+            fewer_allowed = self.count_is_maximum or self._serial_verifying()
+            ok = entered <= required if fewer_allowed else entered == required
         elif self.target == "purchase_line":
             ok = entered <= required
         else:

@@ -16,7 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..lib import gs1, parsing
+from ..lib import gs1, parsing, ranges
 from ..lib.errors import SerialInputError
 from ..models.stock_lot import SERIAL_STATUSES
 
@@ -48,6 +48,28 @@ class StockSerialEntry(models.TransientModel):
     )
     scan_message = fields.Char(readonly=True)
     scan_log = fields.Text(readonly=True, help="The last scans, newest first.")
+    # Receipts with expected serials (pre-assigned on the purchase order, or
+    # from the vendor's shipping list): what is scanned is checked against them.
+    expected_names = fields.Text(
+        readonly=True, help="Technical: the serials expected on this receipt."
+    )
+    scanned_names = fields.Text(
+        readonly=True,
+        help="Technical: the serials scanned, pasted or uploaded here, in order.",
+    )
+    receive_unexpected = fields.Boolean(
+        string="Receive Unexpected Serials",
+        default=True,
+        help="Scanned serials the purchase order did not announce are received "
+        "as new serials; untick to leave them out.",
+    )
+    expected_count = fields.Integer(compute="_compute_expected")
+    matched_count = fields.Integer(compute="_compute_expected")
+    missing_count = fields.Integer(compute="_compute_expected")
+    unexpected_count = fields.Integer(compute="_compute_expected")
+    matched_summary = fields.Text(compute="_compute_expected")
+    missing_summary = fields.Text(compute="_compute_expected")
+    unexpected_summary = fields.Text(compute="_compute_expected")
     reserved_count = fields.Integer(
         compute="_compute_reserved_count",
         help="Serials Odoo reserved on this move, which are not picked unless "
@@ -62,6 +84,72 @@ class StockSerialEntry(models.TransientModel):
                 if wizard.mode == "add"
                 else wizard.pick_input_method
             )
+
+    @api.depends("expected_names", "scanned_names")
+    def _compute_expected(self):
+        for wizard in self:
+            expected = wizard._serial_lines_of("expected_names")
+            scanned = wizard._serial_lines_of("scanned_names")
+            expected_set, scanned_set = set(expected), set(scanned)
+            matched = [name for name in expected if name in scanned_set]
+            missing = [name for name in expected if name not in scanned_set]
+            unexpected = [name for name in scanned if name not in expected_set]
+            wizard.expected_count = len(expected)
+            wizard.matched_count = len(matched)
+            wizard.missing_count = len(missing)
+            wizard.unexpected_count = len(unexpected)
+            for field, names in (
+                ("matched_summary", matched),
+                ("missing_summary", missing),
+                ("unexpected_summary", unexpected),
+            ):
+                wizard[field] = "\n".join(ranges.format_groups(ranges.collapse(names)))
+
+    def _serial_lines_of(self, field):
+        return [name for name in (self[field] or "").split("\n") if name]
+
+    def _serial_verifying(self):
+        """True once serials were scanned on a receipt that expects some: the
+        receipt then takes what was scanned, not what was announced."""
+        return bool(self.mode == "add" and self.expected_names and self.scanned_names)
+
+    def _serial_note_scanned(self, names):
+        if self.mode != "add" or not self.expected_names or not names:
+            return
+        scanned = self._serial_lines_of("scanned_names")
+        seen = set(scanned)
+        scanned += [name for name in names if name not in seen]
+        self.scanned_names = "\n".join(scanned)
+
+    def _serial_settle_expected(self):
+        """Before applying a verified receipt: keep the serials scanned (and the
+        unexpected ones only if they are to be received); expected serials not
+        scanned stay on the purchase line for a backorder."""
+        if not self._serial_verifying():
+            return
+        scanned = set(self._serial_lines_of("scanned_names"))
+        expected = set(self._serial_lines_of("expected_names"))
+        self.serial_names = "\n".join(
+            name
+            for name in self._names()
+            if name in scanned and (self.receive_unexpected or name in expected)
+        )
+
+    @api.model
+    def _serial_defaults_for_move(self, move_id):
+        values = super()._serial_defaults_for_move(move_id)
+        move = self.env["stock.move"].browse(move_id)
+        if values.get("mode") == "add" and move.purchase_line_id:
+            expected = self.env["stock.lot"].search(
+                [
+                    ("purchase_line_id", "=", move.purchase_line_id.id),
+                    ("serial_status", "=", "planned"),
+                ],
+                order="id",
+            )
+            if expected:
+                values["expected_names"] = "\n".join(expected.mapped("name"))
+        return values
 
     @api.depends("move_id")
     def _compute_reserved_count(self):
@@ -262,6 +350,7 @@ class StockSerialEntry(models.TransientModel):
                 if invalid:
                     self._serial_raise_refused([], invalid)
             accepted, already, invalid = self._serial_add_names(names)
+            self._serial_note_scanned(accepted + already)
             refused.update(invalid)
             self.report = self._serial_report_text(duplicates, already, refused)
             return accepted, refused
@@ -364,12 +453,19 @@ class StockSerialEntry(models.TransientModel):
         if error:
             return "refused", error
         current = self._names()
+        expected = self._serial_lines_of("expected_names")
         if name in current:
+            if name in expected and name not in self._serial_lines_of("scanned_names"):
+                self._serial_note_scanned([name])
+                return "ok", self.env._("%(name)s expected: checked", name=name)
             return "repeat", self.env._("%(name)s is already in the list", name=name)
         invalid = self._serial_check_names([name])
         if invalid:
             return "refused", f"{name}: {invalid[name]}"
         self.serial_names = "\n".join([*current, name])
+        self._serial_note_scanned([name])
+        if expected and name not in expected:
+            return "ok", self.env._("%(name)s added (not expected)", name=name)
         return "ok", self.env._("%(name)s added", name=name)
 
     def _serial_scan_pick(self, code):
