@@ -45,19 +45,21 @@ class TestSerialInstall(SerialCase):
     def test_indexes_exist(self):
         self.env.cr.execute(
             "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
-            [("stock_lot_serial_name_idx", "stock_move_line_serial_done_idx")],
-        )
-        self.assertEqual(len(self.env.cr.fetchall()), 2)
-        self.env.cr.execute(
-            "SELECT conname FROM pg_constraint WHERE conname IN %s",
             [
                 (
+                    "stock_lot_serial_name_idx",
+                    "stock_move_line_serial_done_idx",
+                    # unique per product and company: an index, see init()
                     "stock_lot_serial_product_name_uniq",
-                    "stock_lot_serial_company_name_uniq",
                 )
             ],
         )
-        self.assertEqual(len(self.env.cr.fetchall()), 2)
+        self.assertEqual(len(self.env.cr.fetchall()), 3)
+        self.env.cr.execute(
+            "SELECT conname FROM pg_constraint WHERE conname IN %s",
+            [("stock_lot_serial_company_name_uniq",)],
+        )
+        self.assertEqual(len(self.env.cr.fetchall()), 1)
 
     def test_demo_data(self):
         router = self.env.ref(
