@@ -17,6 +17,10 @@ class PurchaseOrder(models.Model):
         compute="_compute_serial_can_import",
         help="Technical: a line of a serial-tracked product has been received.",
     )
+    serial_expects_units = fields.Boolean(
+        compute="_compute_serial_can_import",
+        help="Technical: a line of a serial-tracked product is not received yet.",
+    )
 
     def serial_action_print_labels(self):
         """Open the serial label wizard on the serials of these orders: those
@@ -39,6 +43,10 @@ class PurchaseOrder(models.Model):
     @api.depends("order_line.qty_received", "order_line.product_id.tracking")
     def _compute_serial_can_import(self):
         for order in self:
+            order.serial_expects_units = any(
+                line.product_id.tracking == "serial" and not line.qty_received
+                for line in order.order_line
+            )
             order.serial_can_import = any(
                 line.product_id.tracking == "serial" and line.qty_received > 0
                 for line in order.order_line
@@ -53,6 +61,14 @@ class PurchaseOrder(models.Model):
     def unlink(self):
         self.order_line._serial_unlink_planned_lots()
         return super().unlink()
+
+    def action_open_serial_shipping_list(self):
+        """Open the import of the vendor's advance shipping list (the serials
+        it ships) for this order."""
+        action = self.action_open_serial_import()
+        action["name"] = _("Import Shipping List")
+        action["context"] = dict(action["context"], default_kind="expected")
+        return action
 
     def action_open_serial_import(self):
         """Open the bulk import of serials for units these orders received

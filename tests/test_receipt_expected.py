@@ -1,8 +1,11 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
+
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
+from ..lib import parsing
 from .test_purchase import PurchaseSerialCase
 
 
@@ -98,4 +101,67 @@ class TestReceiptExpected(PurchaseSerialCase):
         self._validate(picking)
         self.assertEqual(
             sorted(picking.move_line_ids.lot_id.mapped("name")), ["NS-1", "NS-2"]
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestShippingList(PurchaseSerialCase):
+    """The vendor's advance shipping list, imported before the goods arrive."""
+
+    def _import(self, order, rows):
+        data = parsing.write_csv(["Order Reference", "Product", "Serial Number"], rows)
+        action = order.action_open_serial_shipping_list()
+        wizard = (
+            self.env["stock.serial.purchase.import"]
+            .with_context(**action["context"])
+            .create(
+                {"upload_file": base64.b64encode(data), "upload_filename": "asn.csv"}
+            )
+        )
+        self.assertEqual(wizard.kind, "expected")
+        wizard.action_import()
+        return wizard
+
+    def test_shipping_list_announces_then_scan_checks(self):
+        order = self._order(3, confirm=True)
+        wizard = self._import(
+            order, [[order.name, "SW", "ASN-1"], [order.name, "SW", "ASN-2"]]
+        )
+        self.assertEqual(wizard.state, "done", wizard.report)
+        line = order.order_line
+        self.assertEqual(sorted(line.serial_lot_ids.mapped("name")), ["ASN-1", "ASN-2"])
+        self.assertEqual(set(line.serial_lot_ids.mapped("serial_status")), {"planned"})
+        self.assertEqual(line.serial_tracing_state, "partial")
+        # imported again with one more: the two already announced are kept
+        wizard = self._import(
+            order,
+            [[order.name, "SW", "ASN-1"], [order.name, "SW", "ASN-2"],
+             [order.name, "SW", "ASN-3"]],
+        )  # fmt: skip
+        self.assertEqual(wizard.state, "done", wizard.report)
+        self.assertEqual(len(line.serial_lot_ids), 3)
+        picking = order.picking_ids
+        entry = self._entry(picking.move_ids, serial_text="ASN-3\nASN-1")
+        self.assertEqual(entry.expected_count, 3)
+        entry.action_add()
+        self.assertEqual(entry.missing_summary, "ASN-2")
+
+    def test_shipping_list_errors_write_nothing(self):
+        order = self._order(2, confirm=True)
+        other = self._order(1, confirm=True)
+        before = self.env["stock.lot"].search_count([])
+        wizard = self._import(
+            order,
+            [[order.name, "SW", "X-1"], [order.name, "SW", "X-2"],
+             [order.name, "SW", "X-3"], [order.name, "SW", "X#4"],
+             ["PO-NOPE", "SW", "X-5"]],
+        )  # fmt: skip
+        self.assertEqual(wizard.state, "error")
+        self.assertIn("no unit of [SW] Serial Widget left to expect serial number X-3",
+                      wizard.report)  # fmt: skip
+        self.assertIn("X#4", wizard.report)
+        self.assertIn("unknown purchase order PO-NOPE", wizard.report)
+        self.assertEqual(self.env["stock.lot"].search_count([]), before)
+        self.assertFalse(
+            order.order_line.serial_lot_ids | other.order_line.serial_lot_ids
         )

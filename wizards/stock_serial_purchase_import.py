@@ -27,6 +27,18 @@ class StockSerialPurchaseImport(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
+    kind = fields.Selection(
+        [
+            ("received", "Serials of Received Units"),
+            ("expected", "Advance Shipping List"),
+        ],
+        string="Import",
+        default="received",
+        required=True,
+        help="Serials of units already received without serial number, or the "
+        "vendor's list of the serials it ships: pre-assigned on the purchase "
+        "lines before the goods arrive, then checked when they are scanned.",
+    )
     purchase_order_id = fields.Many2one(
         "purchase.order",
         domain="[('company_id', '=', company_id), "
@@ -77,7 +89,18 @@ class StockSerialPurchaseImport(models.TransientModel):
 
     def _serial_template_rows(self):
         """One row per unit received without serial number (serial left blank):
-        of the chosen order, or of every order of the company."""
+        of the chosen order, or of every order of the company. For a shipping
+        list: one row per unit of the chosen order still to come and not yet
+        announced."""
+        if self.kind == "expected":
+            rows = []
+            for line in self.purchase_order_id.order_line:
+                if line.product_id.tracking != "serial" or line._serial_is_received():
+                    continue
+                product = line.product_id.default_code or line.product_id.name
+                free = line._serial_required_count() - len(line.serial_lot_ids)
+                rows.extend([(line.order_id.name, product, "")] * max(free, 0))
+            return rows[:TEMPLATE_MAX_ROWS]
         move_lines = self._serial_unserialed_lines(self.purchase_order_id)
         rows = []
         for ml in move_lines:
@@ -117,6 +140,7 @@ class StockSerialPurchaseImport(models.TransientModel):
         self.ensure_one()
         if not self.upload_file:
             raise UserError(_("Choose the file to import (.xlsx or .csv)."))
+        expected = self.kind == "expected"
         try:
             rows = parsing.read_table(
                 self.upload_filename or "",
@@ -150,7 +174,9 @@ class StockSerialPurchaseImport(models.TransientModel):
             return self._serial_reopen()
         if not plan:
             raise UserError(_("The file has no serial number to import."))
-        lots = self._serial_apply(plan)
+        lots = (
+            self._serial_apply_expected(plan) if expected else self._serial_apply(plan)
+        )
         orders = lots.purchase_line_id.order_id
         self.write(
             {
@@ -280,7 +306,10 @@ class StockSerialPurchaseImport(models.TransientModel):
             key: [row for row in rows if row["_row"] not in bad]
             for key, rows in groups.items()
         }
-        plan, capacity_errors = self._serial_allocate(groups)
+        if self.kind == "expected":
+            plan, capacity_errors = self._serial_allocate_expected(groups)
+        else:
+            plan, capacity_errors = self._serial_allocate(groups)
         errors += capacity_errors
         return errors, plan
 
@@ -326,9 +355,13 @@ class StockSerialPurchaseImport(models.TransientModel):
             existing_by_name = defaultdict(lambda: self.env["stock.lot"])
             for lot in existing:
                 existing_by_name[lot.name] |= lot
+            announced = self._serial_announced(existing)
             for product, row in entries:
                 name = row[COL_SERIAL]
                 for lot in existing_by_name.get(name, []):
+                    if lot in announced and lot.product_id == product:
+                        # a shipping list imported again: already expected
+                        continue
                     if lot.product_id == product:
                         reason = _("%(name)s already exists", name=name)
                     elif company_scope:
@@ -342,6 +375,75 @@ class StockSerialPurchaseImport(models.TransientModel):
                     errors.append((row["_row"], reason))
                     break
         return errors
+
+    def _serial_announced(self, lots):
+        """Of ``lots``, the serials an advance shipping list may list again:
+        planned on a line of the orders being imported."""
+        if self.kind != "expected":
+            return lots.browse()
+        return lots.filtered(
+            lambda lot: lot.serial_status == "planned" and lot.purchase_line_id
+        )
+
+    def _serial_allocate_expected(self, groups):
+        """Give each row of an advance shipping list a unit of the order's
+        lines of that product not yet received, in line order; serials already
+        announced on the order keep their line. Rows beyond the ordered units
+        are errors."""
+        errors = []
+        plan = defaultdict(list)
+        for (order, product), rows in groups.items():
+            lines = order.order_line.filtered(
+                lambda line, product=product: line.product_id == product
+            ).sorted("id")
+            open_lines = lines.filtered(lambda line: not line._serial_is_received())
+            announced = {
+                lot.name: lot.purchase_line_id for lot in open_lines.serial_lot_ids
+            }
+            room = {
+                line: line._serial_required_count() - len(line.serial_lot_ids)
+                for line in open_lines
+            }
+            for row in rows:
+                name = row[COL_SERIAL]
+                if name in announced:
+                    continue
+                line = next((line for line in open_lines if room[line] > 0), None)
+                if not line:
+                    errors.append(
+                        (
+                            row["_row"],
+                            _(
+                                "%(order)s has no unit of %(product)s left to "
+                                "expect serial number %(name)s (units ordered "
+                                "and not received: %(open)s, already announced: "
+                                "%(announced)s)",
+                                order=order.name,
+                                product=product.display_name,
+                                name=name,
+                                open=sum(
+                                    line._serial_required_count() for line in open_lines
+                                ),
+                                announced=len(open_lines.serial_lot_ids),
+                            ),
+                        )
+                    )
+                    continue
+                room[line] -= 1
+                plan[line].append(name)
+        return plan, errors
+
+    def _serial_apply_expected(self, plan):
+        """Pre-assign the listed serials (status planned) on their purchase
+        lines; open receipts of the lines follow."""
+        lots = self.env["stock.lot"]
+        for line, names in plan.items():
+            line._serial_assign_names(line.serial_lot_ids.mapped("name") + names)
+            listed = set(names)
+            lots |= line.serial_lot_ids.filtered(
+                lambda lot, listed=listed: lot.name in listed
+            )
+        return lots
 
     def _serial_allocate(self, groups):
         """Give each row a unit received without serial that is still in
