@@ -3,6 +3,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..lib import gs1
+from ..lib.errors import SerialInputError
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -21,6 +24,78 @@ class StockPicking(models.Model):
             none_done_picking_ids, separate_pickings
         )
         return lines.filtered(lambda ml: not ml._serial_lot_optional())
+
+    def serial_action_scan(self, code):
+        """A serial scanned on this open transfer: put it on the line of its
+        product, checked as in the serial entry wizard. Return what to tell
+        the user: ``{"type": "success" | "warning" | "danger", "message"}``."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(
+            lambda m: (
+                m.product_id.tracking == "serial"
+                and m.state not in ("draft", "done", "cancel")
+            )
+        )
+        if not moves:
+            return {
+                "type": "danger",
+                "message": self.env._(
+                    "%(picking)s has no line waiting for serial numbers.",
+                    picking=self.display_name,
+                ),
+            }
+        move = self._serial_move_for_code(moves, code)
+        if not move:
+            return {
+                "type": "danger",
+                "message": self.env._(
+                    "%(code)s matches no product of %(picking)s.",
+                    code=gs1.printable(code),
+                    picking=self.display_name,
+                ),
+            }
+        wizard = (
+            self.env["stock.serial.entry"]
+            .with_context(**move.action_open_serial_entry()["context"])
+            .create({})
+        )
+        state, message = wizard._serial_apply_one_scan(code)
+        kind = {"ok": "success", "repeat": "warning"}.get(state, "danger")
+        return {
+            "type": kind,
+            "message": f"{move.product_id.display_name}: {message} "
+            f"({move.serial_progress})",
+        }
+
+    def _serial_move_for_code(self, moves, code):
+        """The move a scanned code belongs to: by the GTIN of a GS1 code, by
+        an existing serial of that name, or the only serial product's move;
+        among several moves of the product, the first still missing serials."""
+        name, gtin = code, None
+        if gs1.looks_like_gs1(code):
+            try:
+                scanned = gs1.parse(code)
+            except SerialInputError:
+                scanned = None
+            name = scanned and scanned.serial
+            gtin = scanned and scanned.gtin
+        products = moves.product_id
+        if gtin:
+            products = products.filtered(lambda p: gs1.same_gtin(gtin, p.barcode))
+        elif len(products) > 1 and name:
+            named = (
+                self.env["stock.lot"]
+                .search([("name", "=", name), ("product_id", "in", products.ids)])
+                .product_id
+            )
+            products = named or products
+        if len(products) != 1:
+            return self.env["stock.move"]
+        candidates = moves.filtered(lambda m: m.product_id == products)
+        return (
+            candidates.filtered(lambda m: m.serial_tracing_state != "complete")[:1]
+            or candidates[:1]
+        )
 
     def _sanity_check(self, separate_pickings=True):
         self._serial_check_missing_serials()

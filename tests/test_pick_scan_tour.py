@@ -6,7 +6,7 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestPickScanTour(HttpCase):
-    def test_scan_into_delivery(self):
+    def _delivery(self, prefix):
         product = self.env["product.product"].create(
             {"name": "Scan Router", "is_storable": True, "tracking": "serial"}
         )
@@ -15,7 +15,10 @@ class TestPickScanTour(HttpCase):
         )
         stock = warehouse.lot_stock_id
         lots = self.env["stock.lot"].create(
-            [{"name": f"SCAN-{i:04d}", "product_id": product.id} for i in range(1, 5)]
+            [
+                {"name": f"{prefix}-{i:04d}", "product_id": product.id}
+                for i in range(1, 5)
+            ]
         )
         for lot in lots:
             self.env["stock.quant"]._update_available_quantity(
@@ -44,6 +47,10 @@ class TestPickScanTour(HttpCase):
         )
         picking.action_confirm()
         picking.action_assign()
+        return picking, stock
+
+    def test_scan_into_delivery(self):
+        picking, stock = self._delivery("SCAN")
         reserved = picking.move_line_ids.lot_id
         self.assertEqual(reserved.mapped("name"), ["SCAN-0001", "SCAN-0002"])
         url = f"/odoo/action-stock.action_picking_tree_all/{picking.id}"
@@ -56,4 +63,14 @@ class TestPickScanTour(HttpCase):
         self.assertFalse(reserved.customer_id)
         self.assertEqual(
             reserved.quant_ids.filtered(lambda q: q.quantity > 0).location_id, stock
+        )
+
+    def test_scan_on_the_delivery_form(self):
+        picking, _stock = self._delivery("FORM")
+        url = f"/odoo/action-stock.action_picking_tree_all/{picking.id}"
+        self.start_tour(url, "stock_serial_tracking_form_scan_tour", login="admin")
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(
+            sorted(picking.move_line_ids.lot_id.mapped("name")),
+            ["FORM-0003", "FORM-0004"],
         )

@@ -315,3 +315,61 @@ class TestScanPick(SerialCase):
             Lot.serial_action_open_by_code("(01)00012345678905(21)OPEN-1"),
             "a GS1 code of another product opens nothing",
         )
+
+    def test_scan_on_the_transfer_form(self):
+        self._receive(["FS-1", "FS-2", "FS-3"])
+        self._receive(["GD-1"], product=self.product2)
+        picking = self._picking(
+            self.warehouse.out_type_id,
+            self.stock,
+            self.customer_loc,
+            self.product,
+            2,
+            self.customer,
+        )
+        picking.action_assign()
+        result = picking.serial_action_scan("FS-3")
+        self.assertEqual(result["type"], "success", result)
+        self.assertIn("FS-3 picked (1 / 2)", result["message"])
+        picked = picking.move_line_ids.filtered("picked")
+        self.assertEqual(picked.lot_id.mapped("name"), ["FS-3"])
+        before = self._counts()
+        refused = picking.serial_action_scan("NOPE-9")
+        self.assertEqual(refused["type"], "danger")
+        self.assertIn("NOPE-9: unknown serial number", refused["message"])
+        self.assertIn(
+            "GD-1: is a serial number of [SG] Serial Gadget",
+            picking.serial_action_scan("GD-1")["message"],
+        )
+        self.assertIn(
+            "matches no product",
+            picking.serial_action_scan("(01)00012345678905(21)FS-2")["message"],
+        )
+        self.assertEqual(self._counts(), before)
+        self.assertEqual(picking.serial_action_scan("FS-3")["type"], "warning")
+        picking.serial_action_scan(f"(01){GTIN}(21)FS-1")
+        self.assertEqual(picking.move_ids.serial_progress, "2 / 2")
+        self.assertIn("one too many", picking.serial_action_scan("FS-2")["message"])
+        self._validate(picking)
+        self.assertEqual(
+            sorted(picking.move_line_ids.lot_id.mapped("name")), ["FS-1", "FS-3"]
+        )
+
+    def test_scan_on_a_receipt_form(self):
+        receipt = self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_loc,
+            self.stock,
+            self.product,
+            2,
+            self.vendor,
+        )
+        self.assertEqual(receipt.serial_action_scan("RF-1")["type"], "success")
+        self.assertEqual(receipt.serial_action_scan("RF-1")["type"], "warning")
+        self.assertEqual(receipt.serial_action_scan("RF#2")["type"], "danger")
+        receipt.serial_action_scan(f"]d201{GTIN}21RF-2")
+        self.assertEqual(receipt.move_ids.serial_progress, "2 / 2")
+        self._validate(receipt)
+        self.assertEqual(
+            set(self._lots(["RF-1", "RF-2"]).mapped("serial_status")), {"received"}
+        )

@@ -494,3 +494,27 @@ class StockSerialEntry(models.TransientModel):
             raise UserError(self.env._("Odoo reserved no serial number on this move."))
         self.lot_ids = [(4, lot_id) for lot_id in lines.lot_id.ids]
         return self._serial_reopen()
+
+    # ------------------------------------------------------------------
+    # One scan on an open transfer (the picking form, no dialog)
+    # ------------------------------------------------------------------
+    def _serial_apply_one_scan(self, code):
+        """Check one scanned code and record it on the wizard's move at once,
+        keeping what was entered before. Return ``(state, message)``."""
+        self.ensure_one()
+        if self.entered_count >= self.required_count:
+            return "refused", self.env._(
+                "all %(count)s units already have their serial number: %(code)s "
+                "is one too many",
+                count=self.required_count,
+                code=gs1.printable(code),
+            )
+        if self.mode == "add":
+            state, message = self._serial_scan_add(code)
+        else:
+            state, message = self._serial_scan_pick(code)
+        if state == "ok":
+            # the move takes exactly what was entered so far; the rest of its
+            # units wait for their scans (or a backorder)
+            self._serial_apply_move()
+        return state, message

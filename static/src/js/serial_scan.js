@@ -128,3 +128,40 @@ patch(FormController.prototype, {
         }
     },
 });
+
+// Scanning on an open transfer (focus outside any input): the serial goes on
+// the line of its product, checked as in the serial dialog, and the form
+// shows the result. The transfer is saved first, as for any button.
+patch(FormController.prototype, {
+    setup() {
+        super.setup(...arguments);
+        if (this.props.resModel !== "stock.picking" || this.env.inDialog) {
+            return;
+        }
+        const orm = useService("orm");
+        const notification = useService("notification");
+        const barcode = useService("barcode");
+        useBus(barcode.bus, "barcode_scanned", async (ev) => {
+            const { barcode: code, target } = ev.detail;
+            if (target && target.closest && target.closest(".modal, .o_dialog")) {
+                return;
+            }
+            const record = this.model.root;
+            if (record.isNew || !(await record.save())) {
+                notification.add(_t("Save the transfer before scanning serials."), {
+                    type: "warning",
+                });
+                return;
+            }
+            const result = await orm.call("stock.picking", "serial_action_scan", [
+                [record.resId],
+                code,
+            ]);
+            await record.load();
+            notification.add(result.message, {
+                type: result.type,
+                title: _t("Scanned %s", code),
+            });
+        });
+    },
+});

@@ -88,3 +88,48 @@ registry.category("web_tour.tours").add("stock_serial_tracking_pick_scan_tour", 
         },
     ],
 });
+
+// Scan serials on the delivery form itself, with no field focused: each goes
+// on the line of its product, and a refused scan says why.
+registry.category("web_tour.tours").add("stock_serial_tracking_form_scan_tour", {
+    steps: () => [
+        {
+            content: "The delivery is open; nothing picked yet",
+            trigger: ".o_data_row .o_field_badge:contains('0 / 2')",
+            run: async () => {
+                document.activeElement.blur();
+                await wedgeScan(document.body, "FORM-0003");
+            },
+        },
+        {
+            content: "The scanned serial is picked on its line",
+            trigger: ".o_notification:contains('FORM-0003 picked (1 / 2)')",
+        },
+        {
+            trigger: ".o_data_row .o_field_badge:contains('1 / 2')",
+            run: async () => {
+                document.activeElement.blur();
+                await wedgeScan(document.body, "FORM-0404");
+            },
+        },
+        {
+            content: "An unknown serial is refused, with the reason",
+            trigger: ".o_notification:contains('FORM-0404: unknown serial number')",
+            run: async () => {
+                document.activeElement.blur();
+                await wedgeScan(document.body, "FORM-0004");
+            },
+        },
+        {
+            content: "Both units are picked",
+            trigger: ".o_data_row .o_field_badge:contains('2 / 2')",
+        },
+        {
+            trigger: "button[name='button_validate']",
+            run: "click",
+        },
+        {
+            trigger: ".o_statusbar_status .o_arrow_button_current:contains('Done')",
+        },
+    ],
+});
