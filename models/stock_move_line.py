@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, fields, models
-from odoo.tools import OrderedSet
+from odoo.tools import SQL, OrderedSet
 
 from .stock_lot import GONE_STATUSES, SERIAL_STATUSES
 
@@ -102,6 +102,9 @@ class StockMoveLine(models.Model):
             ["lot_id", "location_id"],
         )
         where = {lot: location for lot, location in on_hand}
+        last_exit = self._serial_last_moves(
+            [lot for lot in lots.values() if lot.serial_status in GONE_STATUSES]
+        )
         for ml, lot in lots.items():
             move = ml.move_id
             if lot in where:
@@ -113,7 +116,9 @@ class StockMoveLine(models.Model):
                 lot.serial_status == "shipped" and ml.location_id.usage == "customer"
             )
             is_unbuild = bool(move.unbuild_id)
-            if not (is_return or is_unbuild):
+            if not (
+                is_return or is_unbuild or ml._serial_comes_back(last_exit.get(lot))
+            ):
                 refused.append(f"{lot.name} ({statuses[lot.serial_status]})")
         errors = []
         if in_stock:
@@ -134,8 +139,68 @@ class StockMoveLine(models.Model):
             )
         return errors
 
+    def _serial_last_moves(self, lots):
+        """{lot: (history type, destination, partner)} of the last done move
+        of each serial."""
+        if not lots:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (lot_id) lot_id, move_type, location_dest_id,
+                       partner_id
+                  FROM stock_serial_history
+                 WHERE lot_id = ANY(%s)
+                 ORDER BY lot_id, date DESC, id DESC
+                """,
+                [lot.id for lot in lots],
+            )
+        )
+        Lot, Location = self.env["stock.lot"], self.env["stock.location"]
+        Partner = self.env["res.partner"]
+        return {
+            Lot.browse(lot_id): (
+                move_type,
+                Location.browse(location_id),
+                Partner.browse(partner_id),
+            )
+            for lot_id, move_type, location_id, partner_id in self.env.cr.fetchall()
+        }
+
+    def _serial_comes_back(self, last):
+        """True when this line brings a serial back from where its last move
+        took it, as a correction of that move: out of the scrap location it
+        was scrapped to (a scrap made by mistake), from the vendor it was
+        returned to (a repair or replacement of the same unit), or out of
+        production again after its own unbuild (a rework keeps its serial).
+        The history keeps both moves."""
+        self.ensure_one()
+        if not last:
+            return False
+        move_type, destination, partner = last
+        source = self.location_id
+        if move_type == "scrap":
+            return source == destination
+        if move_type == "vendor_return":
+            vendor = self.picking_id.partner_id or self.move_id.partner_id
+            same_vendor = (
+                not vendor
+                or not partner
+                or vendor.commercial_partner_id == partner.commercial_partner_id
+            )
+            return source.usage == "supplier" and same_vendor
+        if move_type == "unbuild":
+            return source.usage == "production" and bool(self.move_id.production_id)
+        return False
+
     def _serial_check_source(self):
-        """A serial can only leave from where it is."""
+        """A serial can only leave from where it is.
+
+        Where it is comes from the quants, Odoo's record of stock, whether a
+        done move, an import or another module put it there. A serial with no
+        stock anywhere may leave from untracked stock of its product at the
+        source, as Odoo lets it: the unit was there, only not yet named."""
         leaving = self.filtered(
             lambda ml: ml.lot_id and ml.location_id.usage in STOCK_USAGES
         )
@@ -151,12 +216,19 @@ class StockMoveLine(models.Model):
         locations_by_lot = defaultdict(lambda: self.env["stock.location"])
         for quant in quants:
             locations_by_lot[quant.lot_id] |= quant.location_id
+        untracked = leaving._serial_untracked_on_hand(
+            leaving.filtered(lambda ml: not locations_by_lot[ml.lot_id])
+        )
         statuses = dict(SERIAL_STATUSES)
         wrong = []
         for ml in leaving:
             locations = locations_by_lot[ml.lot_id]
             source_path = ml.location_id.parent_path
             if any(loc.parent_path.startswith(source_path) for loc in locations):
+                continue
+            key = (ml.product_id, ml.location_id)
+            if not locations and untracked.get(key, 0) >= 1:
+                untracked[key] -= 1
                 continue
             if locations:
                 where = ", ".join(locations.mapped("display_name"))
@@ -181,6 +253,23 @@ class StockMoveLine(models.Model):
             ]
         return []
 
+    def _serial_untracked_on_hand(self, lines):
+        """{(product, source location): units on hand without a serial at or
+        under the source of ``lines``}, the stock Odoo takes a serial from
+        when the serial itself has none."""
+        result = {}
+        for product, location in {(ml.product_id, ml.location_id) for ml in lines}:
+            groups = self.env["stock.quant"]._read_group(
+                [
+                    ("product_id", "=", product.id),
+                    ("location_id", "child_of", location.id),
+                    ("lot_id", "=", False),
+                ],
+                aggregates=["quantity:sum"],
+            )
+            result[(product, location)] = (groups[0][0] if groups else 0) or 0
+        return result
+
     # --- after-sales (issue 7) ---
     def _serial_check_return_customer(self):
         """A customer return may only bring back serials shipped to that
@@ -202,6 +291,8 @@ class StockMoveLine(models.Model):
             lot = lots.get(ml)
             partner = ml.picking_id.partner_id or ml.move_id.partner_id
             commercial = partner.commercial_partner_id
+            if lot and ml._serial_returns_own_delivery(lot, commercial):
+                continue
             customer = lot.customer_id if lot else self.env["res.partner"]
             if commercial and customer.commercial_partner_id == commercial:
                 continue
@@ -238,6 +329,22 @@ class StockMoveLine(models.Model):
                 )
             )
         return errors
+
+    def _serial_returns_own_delivery(self, lot, commercial):
+        """True when this line is Odoo's Return of the delivery that shipped
+        ``lot`` (its move returns that delivery's move, which moved this
+        serial): the unit comes back from where it went, even when that
+        delivery named no customer. Only a return naming another customer
+        than the delivery did is left to the partner rule."""
+        self.ensure_one()
+        origin = self.move_id.origin_returned_move_id
+        if not origin or lot not in origin.move_line_ids.filtered(
+            lambda line: line.state == "done"
+        ).lot_id:
+            return False
+        shipped_to = origin.picking_id.partner_id or origin.partner_id
+        shipped_to = shipped_to.commercial_partner_id
+        return not (commercial and shipped_to and commercial != shipped_to)
 
     def _serial_return_refusal_text(self, ml, lot):
         name = lot.name if lot else ml.lot_name

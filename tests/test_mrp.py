@@ -270,6 +270,30 @@ class TestSerialMrp(SerialCase):
         cell.invalidate_recordset()
         self.assertEqual(cell.serial_parent_lot_ids, pack | second)
 
+    def test_unbuilt_serial_produced_again(self):
+        """A rework: the unit unbuilt is built again under its own serial, in
+        stock again, its history keeping the first build and the unbuild."""
+        self._receive(["CELL-7"], product=self.cell)
+        cell = self._lots(["CELL-7"], self.cell)
+        production = self._mo(self.pack)
+        pack = self._produce(production, cell)
+        self.env["mrp.unbuild"].create(
+            {
+                "product_id": self.pack.id,
+                "mo_id": production.id,
+                "lot_id": pack.id,
+                "product_qty": 1,
+            }
+        ).action_unbuild()
+        self.assertEqual(pack.serial_status, "consumed")
+        rework = self._mo(self.pack)
+        rework.lot_producing_id = pack
+        self.assertEqual(self._produce(rework, cell), pack)
+        pack.invalidate_recordset()
+        self.assertEqual(pack.serial_status, "received")
+        self.assertEqual(pack.production_id, rework)
+        self.assertEqual(self._history_types(pack), ["build", "unbuild", "build"])
+
     # ------------------------------------------------------------------ genealogy
     def _build_bike(self):
         self._receive(["CELL-1"], product=self.cell)

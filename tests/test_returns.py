@@ -141,6 +141,22 @@ class TestCustomerReturns(SerialCase):
         self.assertIn("names no customer", str(caught.exception))
         self.assertIn("R-050 was shipped to Acme Corp", str(caught.exception))
 
+    def test_return_of_delivery_without_customer(self):
+        """Odoo's Return of the delivery that shipped the serial brings it
+        back even when that delivery named no customer."""
+        self._receive(["R-055"])
+        lot = self._lots(["R-055"])
+        delivery = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_loc, self.product, 1
+        )
+        delivery.action_assign()
+        self.assertEqual(delivery.move_ids.move_line_ids.lot_id, lot)
+        delivery.move_ids.picked = True
+        self._validate(delivery)
+        self._validate(self._return_wizard(delivery))
+        self.assertEqual(lot.serial_status, "returned")
+        self.assertEqual(lot.location_id, self.stock)
+
     def test_manager_override_logged(self):
         lots, _delivery = self._ship(["R-060", "R-061"], self.acme)
         picking = self._return_picking(self.globex, ["R-060", "R-061", "R-062"])

@@ -352,3 +352,121 @@ class TestSerialConcurrency(SerialCase):
             with sql_db.db_connect(dbname).cursor() as cr:
                 cr.execute("DELETE FROM stock_lot WHERE name = 'RACE-FREE'")
                 cr.commit()  # pylint: disable=invalid-commit
+
+
+@tagged("post_install", "-at_install")
+class TestSerialOdooWays(SerialCase):
+    """Ways Odoo itself puts units in stock or brings them back, that the rules
+    must let through: stock known only as quants, corrections of a move."""
+
+    def _line(self, picking, lot, source, destination):
+        picking.move_ids.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            {
+                "move_id": picking.move_ids.id,
+                "picking_id": picking.id,
+                "product_id": self.product.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            }
+        )
+        picking.move_ids.picked = True
+
+    def test_serial_leaves_from_untracked_stock(self):
+        """Stock put there without a serial (an import, another module) is on
+        hand: a serial named on it leaves, as Odoo lets it."""
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, 1)
+        lot = self.env["stock.lot"].create(
+            {"name": "QU-1", "product_id": self.product.id}
+        )
+        picking = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_loc, self.product, 1
+        )
+        self._line(picking, lot, self.stock, self.customer_loc)
+        self._validate(picking)
+        self.assertEqual(lot.serial_status, "shipped")
+        here = self.product.with_context(location=self.stock.id)
+        self.assertEqual(here.qty_available, 0)
+
+    def test_untracked_stock_counts_once(self):
+        """One untracked unit lets one serial leave, not two."""
+        self.env["stock.quant"]._update_available_quantity(self.product, self.stock, 1)
+        lots = self.env["stock.lot"].create(
+            [{"name": name, "product_id": self.product.id} for name in ("QU-2", "QU-3")]
+        )
+        picking = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_loc, self.product, 2
+        )
+        picking.move_ids.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": picking.move_ids.id,
+                    "picking_id": picking.id,
+                    "product_id": self.product.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": self.stock.id,
+                    "location_dest_id": self.customer_loc.id,
+                }
+                for lot in lots
+            ]
+        )
+        picking.move_ids.picked = True
+        with self.assertRaisesRegex(UserError, r"QU-3 is not in WH/Stock"):
+            picking.button_validate()
+
+    def _return_to_vendor(self, receipt):
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=receipt.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 1
+        action = wizard.action_create_returns()
+        back = self.env["stock.picking"].browse(action["res_id"])
+        back.move_ids.picked = True
+        return self._validate(back)
+
+    def test_serial_back_from_the_vendor_it_was_returned_to(self):
+        """A repair or replacement of the same unit comes back from the vendor
+        it was returned to under its own serial; its history keeps both."""
+        receipt = self._receive(["VR-1"])
+        lot = self._lots(["VR-1"])
+        self._return_to_vendor(receipt)
+        self.assertEqual(lot.serial_status, "vendor_returned")
+        again = self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_loc,
+            self.stock,
+            self.product,
+            1,
+            self.vendor,
+        )
+        self._line(again, lot, self.supplier_loc, self.stock)
+        self._validate(again)
+        lot.invalidate_recordset()
+        self.assertEqual(lot.serial_status, "received")
+        self.assertEqual(
+            lot.serial_history_ids.mapped("move_type"),
+            ["receive", "vendor_return", "receive"],
+        )
+
+    def test_serial_back_from_another_vendor_refused(self):
+        receipt = self._receive(["VR-2"])
+        lot = self._lots(["VR-2"])
+        self._return_to_vendor(receipt)
+        other = self.env["res.partner"].create({"name": "Other Vendor"})
+        again = self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_loc,
+            self.stock,
+            self.product,
+            1,
+            other,
+        )
+        self._line(again, lot, self.supplier_loc, self.stock)
+        with self.assertRaisesRegex(UserError, r"VR-2 \(Returned to Vendor\)"):
+            again.button_validate()

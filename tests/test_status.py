@@ -196,3 +196,60 @@ class TestSerialStatus(SerialCase):
         product.tracking = "none"
         self.assertTrue(lot.exists(), "turning tracking off never deletes serials")
         self.assertEqual(lot.serial_status, "planned")
+
+    def test_unscrap_brings_serial_back_in_stock(self):
+        """A scrap made by mistake is undone by moving the unit back from the
+        scrap location: in stock again, both moves in its history."""
+        self._receive(["ST-061"])
+        lot = self._lots(["ST-061"])
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": lot.id,
+                "scrap_qty": 1,
+                "location_id": self.stock.id,
+            }
+        )
+        scrap.action_validate()
+        move = self.env["stock.move"].create(
+            {
+                "name": "Unscrap",
+                "product_id": self.product.id,
+                "product_uom": self.product.uom_id.id,
+                "product_uom_qty": 1,
+                "location_id": scrap.scrap_location_id.id,
+                "location_dest_id": self.stock.id,
+                "picked": True,
+                "move_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "lot_id": lot.id,
+                            "quantity": 1,
+                            "location_id": scrap.scrap_location_id.id,
+                            "location_dest_id": self.stock.id,
+                        }
+                    )
+                ],
+            }
+        )
+        move._action_confirm()
+        move._action_done()
+        lot.invalidate_recordset()
+        self.assertEqual(move.state, "done")
+        self.assertEqual(lot.serial_status, "received")
+        self.assertEqual(lot.location_id, self.stock)
+        self.assertEqual(lot.serial_history_ids[1].move_type, "scrap")
+
+    def test_stock_without_done_move_is_in_stock(self):
+        """Stock Odoo has on hand only as a quant (put there by an import or
+        another module's code) leaves like any other."""
+        lot = self.env["stock.lot"].create(
+            {"name": "ST-070", "product_id": self.product.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.stock, 1, lot_id=lot
+        )
+        self.assertEqual(lot.serial_availability, "available")
+        self._deliver(lot)
+        self.assertEqual(lot.serial_status, "shipped")
