@@ -48,6 +48,7 @@
             "stock_serial_tracking/static/src/js/serial_tracing_field.js",
             "stock_serial_tracking/static/src/xml/serial_tracing_field.xml",
             "stock_serial_tracking/static/src/js/serial_scan_field.js",
+            "stock_serial_tracking/static/src/js/sml_pick_from.js",
             "stock_serial_tracking/static/src/xml/serial_scan_field.xml",
         ],
         "web.assets_tests": [

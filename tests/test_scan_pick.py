@@ -1,8 +1,12 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import html
+import re
+
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SerialCase
 
@@ -373,3 +377,24 @@ class TestScanPick(SerialCase):
         self.assertEqual(
             set(self._lots(["RF-1", "RF-2"]).mapped("serial_status")), {"received"}
         )
+
+    def test_pick_from_offers_only_serials_on_hand_here(self):
+        self._receive(["PF-1", "PF-2"])
+        self._deliver(self._lots(["PF-1"]))
+        left = self.env["stock.quant"].search(
+            [("lot_id.name", "=", "PF-1"), ("location_id", "=", self.stock.id)]
+        )
+        self.assertEqual(left.quantity, 0, "an empty quant stays behind")
+        view = self.env.ref("stock.view_stock_move_line_operation_tree")
+        arch = self.env["stock.move.line"].get_view(view.id)["arch"]
+        domain_text = re.search(r'name="quant_id"[^>]*domain="([^"]*)"', arch)[1]
+
+        class Parent:
+            location_id = self.stock.id
+
+        domain = safe_eval(
+            html.unescape(domain_text),
+            {"product_id": self.product.id, "parent": Parent},
+        )
+        offered = self.env["stock.quant"].search(domain)
+        self.assertEqual(offered.lot_id.mapped("name"), ["PF-2"])
