@@ -136,10 +136,8 @@ def setup(admin, prefix):
             },
         ],
     )
-    customer = admin.call(
-        "res.partner", "create", [{"name": f"Load customer {prefix}"}]
-    )
-    vendor = admin.call("res.partner", "create", [{"name": f"Load vendor {prefix}"}])
+    customer = admin.call("res.partner", "create", {"name": f"Load customer {prefix}"})
+    vendor = admin.call("res.partner", "create", {"name": f"Load vendor {prefix}"})
     return {
         "in_type": warehouse["in_type_id"][0],
         "out_type": warehouse["out_type_id"][0],
@@ -160,27 +158,25 @@ def picking(client, cfg, kind, product, qty, step):
     picking_id = client.call(
         "stock.picking",
         "create",
-        [
-            {
-                "picking_type_id": cfg["in_type" if incoming else "out_type"],
-                "partner_id": cfg["vendor" if incoming else "customer"],
-                "location_id": source,
-                "location_dest_id": dest,
-                "move_ids": [
-                    [
-                        0,
-                        0,
-                        {
-                            "name": "load",
-                            "product_id": product,
-                            "product_uom_qty": qty,
-                            "location_id": source,
-                            "location_dest_id": dest,
-                        },
-                    ]
-                ],
-            }
-        ],
+        {
+            "picking_type_id": cfg["in_type" if incoming else "out_type"],
+            "partner_id": cfg["vendor" if incoming else "customer"],
+            "location_id": source,
+            "location_dest_id": dest,
+            "move_ids": [
+                [
+                    0,
+                    0,
+                    {
+                        "name": "load",
+                        "product_id": product,
+                        "product_uom_qty": qty,
+                        "location_id": source,
+                        "location_dest_id": dest,
+                    },
+                ]
+            ],
+        },
         step=step + " create",
     )
     client.call("stock.picking", "action_confirm", [picking_id], step=step + " confirm")
@@ -229,7 +225,7 @@ def run_client(index, client, cfg, args, deadline, collide_prefix):
             wizard = client.call(
                 "stock.serial.entry",
                 "create",
-                [{"serial_text": "\n".join(names)}],
+                {"serial_text": "\n".join(names)},
                 context=action["context"],
                 step="wizard create",
             )
@@ -261,7 +257,7 @@ def run_client(index, client, cfg, args, deadline, collide_prefix):
             wizard = client.call(
                 "stock.return.picking",
                 "create",
-                [{"picking_id": pid}],
+                {"picking_id": pid},
                 context={"active_id": pid, "active_model": "stock.picking"},
                 step="return create",
             )

@@ -43,9 +43,17 @@ sst_log "installing the add-on in $DB"
     --log-level=warn >"$SST_RUN/logs/load-install.log" 2>&1 \
     || { tail -20 "$SST_RUN/logs/load-install.log"; sst_die "installing the add-on"; }
 
+# Odoo's prefork server starts its websocket (gevent) process by running
+# sys.argv[0] again: with "python -m odoo" that is odoo/__main__.py, which cannot
+# run by itself, and the process would be respawned in a loop. Start it through a
+# script instead.
+launcher=$SST_RUN/odoo-server.py
+printf 'from odoo.cli.command import main\nmain()\n' >"$launcher"
+server_cmd=("$SST_PY" "$launcher" "${SST_ODOO_OPTS[@]}")
+
 port=$(sst_free_port)
 sst_log "starting Odoo with $workers workers on 127.0.0.1:$port (log: $LOG)"
-"${SST_ODOO_CMD[@]}" -d "$DB" --db-filter="^$DB\$" --workers="$workers" \
+"${server_cmd[@]}" -d "$DB" --db-filter="^$DB\$" --workers="$workers" \
     --max-cron-threads=0 --http-interface=127.0.0.1 --http-port="$port" \
     --limit-time-real=600 --limit-time-cpu=600 --log-level=info >"$LOG" 2>&1 &
 server=$!
