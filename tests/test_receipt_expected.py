@@ -52,6 +52,7 @@ class TestReceiptExpected(PurchaseSerialCase):
             (wizard.matched_count, wizard.missing_count, wizard.unexpected_count),
             (2, 2, 1),
         )
+        self.assertEqual(wizard.counter_text, "3 / 4", "counts what will be received")
         wizard.action_apply()
         result = picking.button_validate()
         # the missing ones are left for a backorder

@@ -1,5 +1,6 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
 import html
 import re
 
@@ -398,3 +399,34 @@ class TestScanPick(SerialCase):
         )
         offered = self.env["stock.quant"].search(domain)
         self.assertEqual(offered.lot_id.mapped("name"), ["PF-2"])
+
+    def test_uploaded_file_says_which_column_and_picks(self):
+        self._receive(["UP-1", "UP-2", "UP-3"])
+        picking = self._delivery(2)
+        data = b"Product,Serial Number\nSW,UP-3\nSW,UP-1\n"
+        wizard = self._entry(
+            picking.move_ids,
+            pick_input_method="upload",
+            upload_file=base64.b64encode(data),
+            upload_filename="picked.csv",
+        )
+        wizard.action_add()
+        self.assertEqual(wizard.upload_note, 'column B ("Serial Number")')
+        self.assertEqual(sorted(wizard.lot_ids.mapped("name")), ["UP-1", "UP-3"])
+        wizard.action_apply()
+        self.assertEqual(
+            sorted(picking.move_ids.move_line_ids.lot_id.mapped("name")),
+            ["UP-1", "UP-3"],
+        )
+
+    def test_nul_character_is_refused_before_anything_is_saved(self):
+        picking = self._delivery(1)
+        before = self._counts()
+        with self.assertRaisesRegex(ValidationError, r"U\+0000 NULL.*on line 2"):
+            self._entry(picking.move_ids, serial_text="A-1\nA\x00-2")
+        action = picking.move_ids.action_open_serial_entry()
+        form = Form(self.env["stock.serial.entry"].with_context(**action["context"]))
+        form.scan_input = "B\x00-1"
+        self.assertEqual(form.scan_state, "refused")
+        self.assertIn("U+0000 NULL", form.scan_message)
+        self.assertEqual(self._counts(), before)

@@ -3,6 +3,7 @@ import base64
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..lib import names as name_rules
 from ..lib import parsing, ranges
 from ..lib.errors import SerialInputError
 from ..models.stock_lot import GONE_STATUSES, SERIAL_STATUSES
@@ -61,6 +62,9 @@ class StockSerialEntry(models.TransientModel):
     )
     upload_file = fields.Binary(string="File", attachment=False)
     upload_filename = fields.Char()
+    upload_note = fields.Char(
+        readonly=True, help="Which column of the last file the serials came from."
+    )
     range_prefix = fields.Char(string="Prefix")
     range_start = fields.Integer(string="First Number", default=1)
     range_count = fields.Integer(string="Count")
@@ -86,6 +90,34 @@ class StockSerialEntry(models.TransientModel):
     remove_name = fields.Char(string="Remove")
     lot_ids = fields.Many2many("stock.lot", string="Serials")
     lot_search = fields.Char(string="Search")
+
+    # ------------------------------------------------------------------
+    # Text PostgreSQL cannot store is refused before the wizard is saved
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._serial_check_storable(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._serial_check_storable(vals)
+        return super().write(vals)
+
+    @api.model
+    def _serial_check_storable(self, vals):
+        for field in ("serial_text", "scan_input", "lot_search", "remove_name"):
+            bad = name_rules.unstorable_lines(vals.get(field) or "")
+            if bad:
+                raise ValidationError(
+                    _(
+                        "The serial numbers entered hold a character that cannot "
+                        "be stored (%(char)s), on line %(lines)s. Remove it and "
+                        "enter them again.",
+                        char=name_rules.char_name(bad[0][1]),
+                        lines=", ".join(str(number) for number, _char in bad[:20]),
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Opening
@@ -239,7 +271,12 @@ class StockSerialEntry(models.TransientModel):
                 if not self.upload_file:
                     raise UserError(_("Choose a file to upload."))
                 data = base64.b64decode(self.upload_file)
-                return parsing.read_serial_file(self.upload_filename or "", data)
+                details = parsing.read_serial_file_details(
+                    self.upload_filename or "", data
+                )
+                # say where the names came from: a wrong column is seen at once
+                self.upload_note = details.describe()
+                return details.names
             if method == "range":
                 return ranges.expand_range(
                     prefix=self.range_prefix or "",

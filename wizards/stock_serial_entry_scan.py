@@ -17,6 +17,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..lib import gs1, parsing, ranges
+from ..lib import names as name_rules
 from ..lib.errors import SerialInputError
 from ..models.stock_lot import SERIAL_STATUSES
 
@@ -121,19 +122,39 @@ class StockSerialEntry(models.TransientModel):
         scanned += [name for name in names if name not in seen]
         self.scanned_names = "\n".join(scanned)
 
-    def _serial_settle_expected(self):
-        """Before applying a verified receipt: keep the serials scanned (and the
-        unexpected ones only if they are to be received); expected serials not
-        scanned stay on the purchase line for a backorder."""
-        if not self._serial_verifying():
-            return
+    def _serial_settled_names(self):
+        """What a verified receipt takes: the serials scanned, the unexpected
+        ones only if they are to be received."""
         scanned = set(self._serial_lines_of("scanned_names"))
         expected = set(self._serial_lines_of("expected_names"))
-        self.serial_names = "\n".join(
+        return [
             name
             for name in self._names()
             if name in scanned and (self.receive_unexpected or name in expected)
-        )
+        ]
+
+    def _serial_settle_expected(self):
+        """Before applying a verified receipt: keep what it takes; expected
+        serials not scanned stay on the purchase line for a backorder."""
+        if self._serial_verifying():
+            self.serial_names = "\n".join(self._serial_settled_names())
+
+    @api.depends(
+        "serial_names",
+        "lot_ids",
+        "mode",
+        "required_count",
+        "scanned_names",
+        "expected_names",
+        "receive_unexpected",
+    )
+    def _compute_entered_count(self):
+        # a verified receipt counts what it will take, not the announced list
+        result = super()._compute_entered_count()
+        for wizard in self.filtered(lambda w: w._serial_verifying()):
+            wizard.entered_count = len(wizard._serial_settled_names())
+            wizard.counter_text = f"{wizard.entered_count} / {wizard.required_count}"
+        return result
 
     @api.model
     def _serial_defaults_for_move(self, move_id):
@@ -173,6 +194,13 @@ class StockSerialEntry(models.TransientModel):
         names, refused = [], {}
         barcode = self.product_id.barcode
         for code in codes:
+            if "\x00" in code:
+                # PostgreSQL cannot even compare such text
+                refused[code.replace("\x00", "")] = self.env._(
+                    "holds %(char)s, which cannot be stored",
+                    char=name_rules.char_name("\x00"),
+                )
+                continue
             if not gs1.looks_like_gs1(code):
                 names.append(code)
                 continue

@@ -58,7 +58,7 @@ export class SerialScanField extends Component {
 export const serialScanField = {
     component: SerialScanField,
     supportedTypes: ["char"],
-    extractProps: ({ placeholder }) => ({ placeholder }),
+    extractProps: ({ attrs }) => ({ placeholder: attrs.placeholder }),
 };
 
 registry.category("fields").add("serial_scan", serialScanField);
