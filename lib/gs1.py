@@ -110,6 +110,14 @@ def same_gtin(gtin: str, barcode: str | None) -> bool:
     return barcode.zfill(14) == (gtin or "").zfill(14)
 
 
+def barcodes_of(gtin: str) -> list[str]:
+    """The product barcodes that are this GTIN (:func:`same_gtin`): the GTIN-14
+    and its forms without leading zeros (GTIN-13, UPC-A, EAN-8...)."""
+    digits = (gtin or "").zfill(14)
+    significant = len(digits.lstrip("0")) or 1
+    return [digits[start:] for start in range(0, 14 - significant + 1)]
+
+
 def gtin14(barcode: str | None) -> str | None:
     """The product barcode as a GTIN-14 for a GS1 label, or None when the
     barcode is no GTIN (not 8, 12, 13 or 14 digits, or a bad check digit)."""

@@ -757,6 +757,26 @@ class StockLot(models.Model):
 
     # --- scan to open (labels, issue 5) ---
     @api.model
+    @api.model
+    def _search_display_name(self, operator, value):
+        # a GS1 code typed or scanned into any serial field (scrap, unbuild,
+        # detailed operations) finds the serial it carries, of its product
+        if isinstance(value, str) and operator in ("ilike", "=", "=ilike", "like"):
+            if gs1.looks_like_gs1(value):
+                try:
+                    scanned = gs1.parse(value)
+                except SerialInputError:
+                    scanned = None
+                if scanned and scanned.serial:
+                    domain = super()._search_display_name("=", scanned.serial)
+                    if scanned.gtin:
+                        barcodes = gs1.barcodes_of(scanned.gtin)
+                        domain = expression.AND(
+                            [domain, [("product_id.barcode", "in", barcodes)]]
+                        )
+                    return domain
+        return super()._search_display_name(operator, value)
+
     def serial_action_open_by_code(self, code):
         """Window action opening the serial whose name is the scanned ``code``,
         or False when no serial (of the user's companies) has that name.

@@ -430,3 +430,12 @@ class TestScanPick(SerialCase):
         self.assertEqual(form.scan_state, "refused")
         self.assertIn("U+0000 NULL", form.scan_message)
         self.assertEqual(self._counts(), before)
+
+    def test_gs1_code_typed_in_a_serial_field(self):
+        self._receive(["NS-1"])
+        self._receive(["NS-1"], product=self.product2)
+        Lot = self.env["stock.lot"]
+        found = Lot.name_search(f"(01){GTIN}(21)NS-1")
+        self.assertEqual([lot_id for lot_id, _name in found], self._lots(["NS-1"]).ids)
+        self.assertFalse(Lot.name_search("(01)00012345678905(21)NS-1"))
+        self.assertEqual(len(Lot.name_search("NS-1")), 2, "plain names as before")

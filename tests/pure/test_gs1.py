@@ -83,6 +83,13 @@ def test_gtin_matches_product_barcode():
     assert not gs1.same_gtin(GTIN, "ABC")
 
 
+def test_barcodes_of_a_gtin():
+    barcodes = gs1.barcodes_of(GTIN)
+    assert "9501101020917" in barcodes and GTIN in barcodes
+    assert all(gs1.same_gtin(GTIN, barcode) for barcode in barcodes)
+    assert gs1.barcodes_of("00000096385074")[-1] == "96385074"
+
+
 def test_gtin14_for_labels():
     assert gs1.gtin14("9501101020917") == GTIN
     assert gs1.gtin14("96385074") == "00000096385074"  # EAN-8
