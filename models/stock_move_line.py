@@ -293,6 +293,15 @@ class StockMoveLine(models.Model):
             commercial = partner.commercial_partner_id
             if lot and ml._serial_returns_own_delivery(lot, commercial):
                 continue
+            if (
+                lot
+                and not commercial
+                and not lot.customer_id
+                and lot.serial_status == "shipped"
+            ):
+                # shipped naming no customer and back naming none: there is
+                # no customer to hold the return to
+                continue
             customer = lot.customer_id if lot else self.env["res.partner"]
             if commercial and customer.commercial_partner_id == commercial:
                 continue

@@ -157,6 +157,21 @@ class TestCustomerReturns(SerialCase):
         self.assertEqual(lot.serial_status, "returned")
         self.assertEqual(lot.location_id, self.stock)
 
+    def test_return_naming_nobody_of_serial_shipped_to_nobody(self):
+        """A serial shipped without a customer comes back on a transfer from
+        the customer location that names none either."""
+        self._receive(["R-056"])
+        lot = self._lots(["R-056"])
+        delivery = self._picking(
+            self.warehouse.out_type_id, self.stock, self.customer_loc, self.product, 1
+        )
+        delivery.action_assign()
+        delivery.move_ids.picked = True
+        self._validate(delivery)
+        self.assertFalse(lot.customer_id)
+        self._validate(self._return_picking(self.env["res.partner"], ["R-056"]))
+        self.assertEqual(lot.serial_status, "returned")
+
     def test_manager_override_logged(self):
         lots, _delivery = self._ship(["R-060", "R-061"], self.acme)
         picking = self._return_picking(self.globex, ["R-060", "R-061", "R-062"])
