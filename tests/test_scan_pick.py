@@ -439,3 +439,16 @@ class TestScanPick(SerialCase):
         self.assertEqual([lot_id for lot_id, _name in found], self._lots(["NS-1"]).ids)
         self.assertFalse(Lot.name_search("(01)00012345678905(21)NS-1"))
         self.assertEqual(len(Lot.name_search("NS-1")), 2, "plain names as before")
+
+    def test_fractional_quantity_since_opening_is_refused_at_apply(self):
+        receipt = self._picking(
+            self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 2
+        )
+        wizard = self._entry(receipt.move_ids, serial_text="FR-1\nFR-2")
+        receipt.move_ids.product_uom_qty = 2.5
+        before = self._counts()
+        with self.assertRaisesRegex(
+            UserError, r"(?s)whole units.*WH/IN/.*: 2\.5 Units"
+        ):
+            wizard.action_apply()
+        self.assertEqual(self._counts(), before)

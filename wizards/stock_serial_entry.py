@@ -576,6 +576,8 @@ class StockSerialEntry(models.TransientModel):
         move = self.move_id
         if move.state in ("done", "cancel"):
             raise UserError(_("This move is already done or cancelled."))
+        # its quantity may have changed since the wizard opened
+        move._serial_check_whole_quantities()
         if self.mode == "add" and move.production_id.product_id == move.product_id:
             # Odoo produces the main finished product from the MO's
             # lot_producing_id (one serial per MO), not from move lines typed
