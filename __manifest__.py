@@ -20,6 +20,7 @@
         "views/stock_lot_views.xml",
         "views/stock_serial_history_views.xml",
         "views/product_template_views.xml",
+        "views/product_category_views.xml",
         "views/stock_move_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/stock_serial_entry_views.xml",

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import stock_location
+from . import product_category
 from . import product_template
 from . import product_product
 from . import stock_serial_counter

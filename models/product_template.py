@@ -1,35 +1,77 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
-from ..lib import numbering
+from ..lib import numbering, serial_settings
 from ..lib.errors import TemplateError
+
+_INHERITED_HELP = (
+    "Ticked: this product keeps its own value; unticked: it takes the value of "
+    "its category."
+)
 
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
+    # Each setting follows the category (stored, recomputed when the category
+    # changes) unless its ``_custom`` flag says the product keeps its own.
     serial_required_receipt = fields.Boolean(
         string="Serials Required on Receipt",
-        default=True,
+        compute="_compute_serial_settings",
+        store=True,
+        readonly=False,
         help="When unticked, receipts of this product may be validated without "
         "serial numbers; they can be assigned later.",
     )
     serial_required_delivery = fields.Boolean(
         string="Serials Required on Delivery",
-        default=True,
+        compute="_compute_serial_settings",
+        store=True,
+        readonly=False,
         help="When unticked, deliveries of this product may be validated without "
         "serial numbers.",
     )
+    serial_required_sale = fields.Boolean(
+        string="Serials Required on Sale",
+        compute="_compute_serial_settings",
+        store=True,
+        readonly=False,
+        help="Sale orders of this product need their serial numbers chosen.",
+    )
     serial_auto_generate = fields.Boolean(
         string="Auto-number Serials",
+        compute="_compute_serial_settings",
+        store=True,
+        readonly=False,
         help="Receipts and manufacturing orders get their serial numbers from the "
         "numbering format as soon as the quantity is known.",
     )
     serial_format = fields.Char(
+        compute="_compute_serial_settings",
+        store=True,
+        readonly=False,
         help="Numbering template, e.g. SN-[[YEAR]][[MONTH]]-[[INCNUM,MONTHLY,4,1]].\n"
         "[[INCNUM,RESET,DIGITS,START]]: counter (RESET is NONE, DAILY, MONTHLY or "
         "YEARLY); [[DATE]], [[YEAR]], [[YY]], [[MONTH]], [[DAY]]: today; "
         "[[CODE]]: internal reference.",
+    )
+    serial_required_receipt_custom = fields.Boolean(
+        string="Own Receipt Setting", help=_INHERITED_HELP
+    )
+    serial_required_delivery_custom = fields.Boolean(
+        string="Own Delivery Setting", help=_INHERITED_HELP
+    )
+    serial_required_sale_custom = fields.Boolean(
+        string="Own Sale Setting", help=_INHERITED_HELP
+    )
+    serial_auto_generate_custom = fields.Boolean(
+        string="Own Auto-numbering Setting", help=_INHERITED_HELP
+    )
+    serial_format_custom = fields.Boolean(string="Own Format", help=_INHERITED_HELP)
+    serial_warranty_months_custom = fields.Boolean(
+        string="Own Warranty", help=_INHERITED_HELP
     )
     serial_format_preview = fields.Char(
         string="Next Serial", compute="_compute_serial_format_preview"
@@ -83,7 +125,7 @@ class ProductTemplate(models.Model):
             )
 
     def write(self, vals):
-        res = super().write(vals)
+        res = self._serial_write_flagging_overrides(vals)
         if vals.get("tracking"):
             # Lots of a product switched to (or from) serial tracking get
             # (or lose) their status; nothing is ever deleted.
@@ -102,6 +144,9 @@ class ProductTemplate(models.Model):
     # --- after-sales (issue 7) ---
     serial_warranty_months = fields.Integer(
         string="Warranty (months)",
+        compute="_compute_serial_settings",
+        store=True,
+        readonly=False,
         help="Warranty of each serial, counted from the date it was shipped to the "
         "customer. 0: no warranty.",
     )
@@ -116,3 +161,98 @@ class ProductTemplate(models.Model):
                     products=", ".join(negative.mapped("display_name")),
                 )
             )
+
+    # --- category defaults ---
+    def _auto_init(self):
+        # On an upgrade from the version without category defaults, products
+        # keep the values they had: every value other than the default becomes
+        # an override, the rest follows the category from now on.
+        cr = self.env.cr
+        upgrading = column_exists(
+            cr, "product_template", "serial_required_receipt"
+        ) and not column_exists(cr, "product_template", "serial_format_custom")
+        res = super()._auto_init()
+        if upgrading:
+            cr.execute(
+                SQL(
+                    "UPDATE product_template SET "
+                    "serial_required_receipt_custom = serial_required_receipt IS FALSE,"
+                    " serial_required_delivery_custom ="
+                    " serial_required_delivery IS FALSE,"
+                    " serial_auto_generate_custom = serial_auto_generate IS TRUE,"
+                    " serial_format_custom = COALESCE(serial_format, '') != '',"
+                    " serial_warranty_months_custom ="
+                    " COALESCE(serial_warranty_months, 0) != 0"
+                )
+            )
+        return res
+
+    @api.depends(
+        *(f"categ_id.{setting}" for setting in serial_settings.SETTINGS),
+        *serial_settings.CUSTOM_FIELDS,
+    )
+    def _compute_serial_settings(self):
+        for template in self:
+            inherited = template._serial_inherited_values()
+            for setting in serial_settings.SETTINGS:
+                if not template[serial_settings.custom_field(setting)]:
+                    template[setting] = inherited[setting]
+
+    def _serial_inherited_values(self, category=None):
+        """The values this product would take from ``category`` (default: its
+        own category)."""
+        self.ensure_one()
+        category = self.categ_id if category is None else category
+        if not category:
+            return dict(serial_settings.DEFAULTS)
+        return {setting: category[setting] for setting in serial_settings.SETTINGS}
+
+    @api.onchange(*serial_settings.SETTINGS)
+    def _onchange_serial_settings(self):
+        # A value typed on the form that differs from the category's is an
+        # override: flag it before saving, as write() does on the server.
+        for template in self:
+            inherited = template._serial_inherited_values()
+            for setting in serial_settings.SETTINGS:
+                if not serial_settings.same(
+                    setting, template[setting], inherited[setting]
+                ):
+                    template[serial_settings.custom_field(setting)] = True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        templates = super().create(vals_list)
+        for template, vals in zip(templates, vals_list, strict=True):
+            flags = serial_settings.overridden(
+                vals, template._serial_inherited_values()
+            )
+            if flags:
+                super(ProductTemplate, template).write(
+                    {serial_settings.custom_field(s): True for s in flags}
+                )
+        return templates
+
+    def _serial_write_flagging_overrides(self, vals):
+        """``super().write(vals)``, the settings written with a value other
+        than the category's flagged as overrides in the same write."""
+        if not any(setting in vals for setting in serial_settings.SETTINGS):
+            return super().write(vals)
+        category = None
+        if "categ_id" in vals:
+            category = self.env["product.category"].browse(vals["categ_id"])
+        groups = {}
+        for template in self:
+            inherited = template._serial_inherited_values(category)
+            flags = tuple(serial_settings.overridden(vals, inherited))
+            groups[flags] = groups.get(flags, self.browse()) | template
+        for flags, templates in groups.items():
+            flag_vals = {serial_settings.custom_field(s): True for s in flags}
+            super(ProductTemplate, templates).write(dict(vals, **flag_vals))
+        return True
+
+    def action_serial_use_category(self, settings=None):
+        """Go back to the category's value for ``settings`` (default: all)."""
+        settings = settings or self.env.context.get("serial_settings")
+        settings = settings or serial_settings.SETTINGS
+        self.write({serial_settings.custom_field(s): False for s in settings})
+        return True

@@ -19,3 +19,4 @@ from . import test_warranty
 from . import test_scan_pick
 from . import test_pick_scan_tour
 from . import test_receipt_expected
+from . import test_serial_config
