@@ -18,8 +18,8 @@ Usage::
 
 ``--only`` restricts the run to the tests listed in a file, one id a line:
 ``module/Class.test_method`` or ``module/Class`` (the whole class). The result file
-gets ``{"run": N, "skipped": N, "failed": {id: first line of the error}}``; an error
-in a class's ``setUpClass`` is reported as ``module/Class``.
+gets ``{"run": N, "skipped": N, "failed": {id: first line of the error}, "ran": [id]}``;
+an error in a class's ``setUpClass`` is reported as ``module/Class``.
 """
 
 import argparse
@@ -106,12 +106,17 @@ def main():
             only = {line.split()[0] for line in f if line.strip()}
 
     failed = {}
+    ran = set()
 
     class Result(OdooTestResult):
         def _record(self, test, err):
             lines = str(err[1]).strip().splitlines()
             message = lines[0][:300] if lines else err[0].__name__
             failed.setdefault(test_id(test), message)
+
+        def startTest(self, test):
+            super().startTest(test)
+            ran.add(test_id(test))
 
         def addError(self, test, err):
             super().addError(test, err)
@@ -168,7 +173,12 @@ def main():
     _logger.info("%s", result)
     with open(args.result, "w") as f:
         json.dump(
-            {"run": result.testsRun, "skipped": skipped, "failed": failed},
+            {
+                "run": result.testsRun,
+                "skipped": skipped,
+                "failed": failed,
+                "ran": sorted(ran),
+            },
             f,
             indent=1,
             sort_keys=True,

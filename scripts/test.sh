@@ -2,11 +2,13 @@
 # Full test suite of stock_serial_tracking (what CI runs through .ci/run):
 #   1. plain pytest tests in tests/pure (no Odoo needed)
 #   2. the add-on's Odoo tests, in a fresh database copied from a cached template
-#   3. linters: ruff + pylint-odoo mandatory checks
+#   3. Odoo's own test suites with the add-on installed (scripts/odoo_suites.sh)
+#   4. linters: ruff + pylint-odoo mandatory checks
 # Exits non-zero if anything failed.
 #
 # Options (a developer's subset; no option = everything, as CI):
-#   --pure-only | --odoo-only | --lint-only   run one part only (combinable)
+#   --pure-only | --odoo-only | --suites-only | --lint-only
+#                    run one part only (combinable)
 #   --tags SPEC      Odoo --test-tags (default /stock_serial_tracking), e.g.
 #                    /stock_serial_tracking:TestStatus or
 #                    /stock_serial_tracking:TestStatus.test_receive
@@ -21,13 +23,14 @@ set -uo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-run_pure=0 run_odoo=0 run_lint=0 keep_db=0 install=1 stop_pg=0
+run_pure=0 run_odoo=0 run_suites=0 run_lint=0 keep_db=0 install=1 stop_pg=0
 tags=/$SST_MODULE
 odoo_extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --pure-only) run_pure=1 ;;
         --odoo-only) run_odoo=1 ;;
+        --suites-only) run_suites=1 ;;
         --lint-only) run_lint=1 ;;
         --tags) tags=${2:?--tags needs a value}; shift ;;
         --tags=*) tags=${1#--tags=} ;;
@@ -35,13 +38,13 @@ while [ $# -gt 0 ]; do
         --no-install) install=0 ;;
         --stop-pg) stop_pg=1 ;;
         --) shift; odoo_extra=("$@"); break ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
-if [ $((run_pure + run_odoo + run_lint)) = 0 ]; then
-    run_pure=1 run_odoo=1 run_lint=1
+if [ $((run_pure + run_odoo + run_suites + run_lint)) = 0 ]; then
+    run_pure=1 run_odoo=1 run_suites=1 run_lint=1
 fi
 
 cd "$SST_ROOT" || exit 1
@@ -195,6 +198,26 @@ run_odoo_tests() {
     [ "$keep_db" = 0 ] || sst_log "kept database $odoo_db (drop it: scripts/pg.sh dropdb $odoo_db)"
 }
 
+# ------------------------------------------------------------------ odoo's suites
+run_suites_tests() {
+    banner "Odoo's own suites with the add-on (scripts/odoo_suites.sh)"
+    if ! sst_odoo_importable; then
+        status[suites]="SKIPPED (Odoo not importable)"
+        return
+    fi
+    local out=$SST_RUN/logs/odoo_suites.out rc t=$SECONDS line
+    bash scripts/odoo_suites.sh 2>&1 | tee "$out"
+    rc=${PIPESTATUS[0]}
+    line=$(grep -E '^suites: ' "$out" | tail -n 1)
+    line=${line#suites: }
+    if [ "$rc" = 0 ]; then
+        status[suites]="ok (${line:-no summary})"
+    else
+        fail suites "exit code $rc${line:+: $line}"
+    fi
+    status[suites]+=" [$((SECONDS - t))s]"
+}
+
 # ------------------------------------------------------------------ linters
 run_lint() {
     banner "ruff"
@@ -213,6 +236,7 @@ run_lint() {
 ensure_deps
 [ "$run_pure" = 1 ] && run_pure_tests
 [ "$run_odoo" = 1 ] && run_odoo_tests
+[ "$run_suites" = 1 ] && run_suites_tests
 [ "$run_lint" = 1 ] && run_lint
 drop_test_db
 odoo_db=
@@ -222,7 +246,7 @@ if [ "$stop_pg" = 1 ] || { [ "${CI:-}" = true ] && [ -n "${SST_PG_STARTED_HERE:-
 fi
 
 banner "summary ($((SECONDS - T0))s)"
-for part in pure odoo ruff pylint; do
+for part in pure odoo suites ruff pylint; do
     [ -n "${status[$part]:-}" ] && printf '%-9s %s\n' "[$part]" "${status[$part]}"
 done
 [ "$run_odoo" = 1 ] && echo "$odoo_summary"
