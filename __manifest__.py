@@ -25,6 +25,7 @@
         "views/res_config_settings_views.xml",
         "wizards/stock_serial_entry_views.xml",
         "wizards/stock_serial_reject_views.xml",
+        "wizards/stock_serial_config_views.xml",
         "report/serial_label_reports.xml",
         "report/serial_label_templates.xml",
         "wizards/stock_serial_label_wizard_views.xml",

@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import SerialCase
@@ -144,3 +144,174 @@ class TestSerialCategoryDefaults(SerialCase):
     def test_negative_warranty_refused(self):
         with self.assertRaisesRegex(ValidationError, "Serial Tools"):
             self.categ.serial_warranty_months = -1
+
+
+@tagged("post_install", "-at_install")
+class TestSerialMassConfig(SerialCase):
+    """The Configure Serial Tracking action on selected products."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.categ = cls.env["product.category"].create(
+            {"name": "Rollout", "serial_warranty_months": 12}
+        )
+        cls.plain = cls.env["product.template"].create(
+            [
+                {
+                    "name": f"Plain {i:02d}",
+                    "default_code": f"PL{i:02d}",
+                    "is_storable": True,
+                    "categ_id": cls.categ.id,
+                }
+                for i in range(50)
+            ]
+        )
+
+    def _wizard(self, templates, **values):
+        return (
+            self.env["stock.serial.config"]
+            .with_context(active_model="product.template", active_ids=templates.ids)
+            .create(values)
+        )
+
+    def _counts(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT count(*) FILTER (WHERE tracking = 'serial'),"
+            " count(*) FILTER (WHERE serial_format IS NOT NULL),"
+            " count(*) FILTER (WHERE is_storable) FROM product_template"
+        )
+        return self.env.cr.fetchone()
+
+    def test_switch_and_set_without_stock(self):
+        wizard = self._wizard(
+            self.plain,
+            serial_format_mode="set",
+            serial_format="[[CODE]]-[[INCNUM,NONE,3,1]]",
+            serial_auto_generate_mode="set",
+            serial_auto_generate=True,
+            serial_required_delivery_mode="set",
+            serial_required_delivery=False,
+        )
+        self.assertEqual(wizard.product_count, 50)
+        self.assertFalse(wizard.refusal_count)
+        wizard.action_apply()
+        self.assertEqual(set(self.plain.mapped("tracking")), {"serial"})
+        self.assertTrue(all(self.plain.mapped("serial_auto_generate")))
+        self.assertFalse(any(self.plain.mapped("serial_required_delivery")))
+        self.assertTrue(all(self.plain.mapped("serial_format_custom")))
+        self.assertEqual(set(self.plain.mapped("serial_warranty_months")), {12})
+        self.assertEqual(
+            self.plain[3].product_variant_id._serial_next_names(1), ["PL03-001"]
+        )
+
+    def test_back_to_category(self):
+        self.plain[:2].write({"serial_warranty_months": 3})
+        self._wizard(self.plain, serial_warranty_months_mode="category").action_apply()
+        self.assertEqual(set(self.plain.mapped("serial_warranty_months")), {12})
+        self.assertFalse(any(self.plain.mapped("serial_warranty_months_custom")))
+
+    def test_switch_with_stock_lists_uninitialized_and_lots(self):
+        stocked = self.plain[0]
+        self.env["stock.quant"]._update_available_quantity(
+            stocked.product_variant_id, self.stock, 4
+        )
+        lot_tmpl = self.lot_product.product_tmpl_id
+        lot = self.env["stock.lot"].create(
+            {"name": "LOT-ONE", "product_id": self.lot_product.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.lot_product, self.stock, 1, lot_id=lot
+        )
+        wizard = self._wizard(stocked | lot_tmpl)
+        notes = {(line.product_tmpl_id, line.kind) for line in wizard.line_ids}
+        self.assertIn((stocked, "note"), notes)
+        self.assertIn((lot_tmpl, "note"), notes)
+        messages = " ".join(wizard.line_ids.mapped("message"))
+        self.assertIn("Serials not initialized: 4 units", messages)
+        self.assertIn("Tracked by lot with 1 lots", messages)
+        self.assertFalse(wizard.refusal_count)
+        wizard.action_apply()
+        self.assertEqual(stocked.tracking, "serial")
+        self.assertEqual(stocked.product_variant_id.serial_uninitialized_qty, 4)
+        self.assertEqual(lot.serial_status, "received")
+
+    def test_one_refusal_of_fifty_writes_nothing(self):
+        self.env["stock.quant"]._update_available_quantity(
+            self.plain[17].product_variant_id, self.stock, 2.5
+        )
+        before = self._counts()
+        wizard = self._wizard(
+            self.plain,
+            serial_format_mode="set",
+            serial_format="[[CODE]]-[[INCNUM,NONE,3,1]]",
+        )
+        self.assertEqual(wizard.refusal_count, 1)
+        with self.assertRaises(UserError) as caught:
+            wizard.action_apply()
+        message = str(caught.exception)
+        self.assertIn("Plain 17", message)
+        self.assertIn("fractional", message)
+        self.assertNotIn("Plain 16", message)
+        self.assertEqual(self._counts(), before)
+
+    def test_refusals_named(self):
+        service = self.env["product.template"].create(
+            {"name": "Setup Service", "type": "service"}
+        )
+        no_code = self.env["product.template"].create(
+            {"name": "No Code", "is_storable": True}
+        )
+        lot_tmpl = self.lot_product.product_tmpl_id
+        big_lot = self.env["stock.lot"].create(
+            {"name": "LOT-BIG", "product_id": self.lot_product.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.lot_product, self.stock, 5, lot_id=big_lot
+        )
+        before = self._counts()
+        wizard = self._wizard(
+            service | no_code | lot_tmpl | self.plain[:3],
+            serial_format_mode="set",
+            serial_format="[[CODE]]-[[INCNUM,NONE,3,1]]",
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard.action_apply()
+        message = str(caught.exception)
+        self.assertIn("Setup Service: A service", message)
+        self.assertIn("No Code: The format uses [[CODE]]", message)
+        self.assertIn("LOT-BIG", message)
+        self.assertNotIn("Plain 00", message)
+        self.assertEqual(self._counts(), before)
+
+    def test_invalid_format_refused(self):
+        before = self._counts()
+        wizard = self._wizard(
+            self.plain, serial_format_mode="set", serial_format="SN-[[NOPE]]"
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard.action_apply()
+        self.assertIn("[[NOPE]]", str(caught.exception))
+        self.assertEqual(self._counts(), before)
+
+    def test_not_storable_used_refused(self):
+        consumable = self.env["product.product"].create(
+            {"name": "Used Consumable", "is_storable": False}
+        )
+        picking = self._picking(
+            self.env.ref("stock.picking_type_in"),
+            self.supplier_loc,
+            self.stock,
+            consumable,
+            1,
+        )
+        picking.action_confirm()
+        picking.move_ids.quantity = 1
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        before = self._counts()
+        with self.assertRaises(UserError) as caught:
+            self._wizard(consumable.product_tmpl_id).action_apply()
+        self.assertIn("Used Consumable", str(caught.exception))
+        self.assertEqual(self._counts(), before)
