@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.misc import file_path
 
+from ..lib import serial_settings
 from .common import SerialCase
 
 
@@ -315,3 +317,90 @@ class TestSerialMassConfig(SerialCase):
             self._wizard(consumable.product_tmpl_id).action_apply()
         self.assertIn("Used Consumable", str(caught.exception))
         self.assertEqual(self._counts(), before)
+
+
+@tagged("post_install", "-at_install")
+class TestSerialConfigImport(SerialCase):
+    """Every serial setting goes through Odoo's standard import and export,
+    with the files of tests/data (the template the README shows)."""
+
+    def _import(self, model, filename):
+        path = file_path(f"stock_serial_tracking/tests/data/{filename}")
+        with open(path, "rb") as handle:
+            content = handle.read()
+        header = content.decode().splitlines()[0].split(",")
+        wizard = self.env["base_import.import"].create(
+            {"res_model": model, "file": content, "file_type": "text/csv"}
+        )
+        options = {"quoting": '"', "separator": ",", "has_headers": True}
+        result = wizard.execute_import(header, header, options)
+        self.assertFalse(result["messages"], result["messages"])
+        return self.env[model].browse(result["ids"])
+
+    def test_import_categories_then_products(self):
+        (category,) = self._import("product.category", "serial_config_categories.csv")
+        self.assertEqual(
+            category.serial_format, "[[CODE]]-[[YEAR]]-[[INCNUM,YEARLY,5,1]]"
+        )
+        self.assertEqual(category.serial_warranty_months, 24)
+        self.assertFalse(category.serial_required_delivery)
+        self.assertTrue(category.serial_auto_generate)
+        self.assertTrue(category.serial_format_custom)
+
+        drill, saw, case = self._import(
+            "product.template", "serial_config_products.csv"
+        )
+        self.assertEqual(drill.categ_id, category)
+        self.assertEqual(set((drill | saw | case).mapped("tracking")), {"serial"})
+        # the same values as the category are inherited, the others overridden
+        self.assertFalse(any(drill[f"{s}_custom"] for s in serial_settings.SETTINGS))
+        self.assertTrue(saw.serial_warranty_months_custom)
+        self.assertEqual(saw.serial_warranty_months, 6)
+        self.assertFalse(case.serial_required_receipt)
+        self.assertTrue(case.serial_required_receipt_custom)
+        self.assertFalse(case.serial_format)
+        self.assertTrue(case.serial_format_custom)
+        category.serial_warranty_months = 36
+        self.assertEqual(drill.serial_warranty_months, 36)
+        self.assertEqual(saw.serial_warranty_months, 6)
+        self.assertEqual(case.serial_warranty_months, 0)
+
+    def test_import_refuses_invalid_format_naming_the_category(self):
+        wizard = self.env["base_import.import"].create(
+            {
+                "res_model": "product.category",
+                "file": b"name,serial_format\nBroken Formats,SN-[[NOPE]]\n",
+                "file_type": "text/csv",
+            }
+        )
+        before = self.env["product.category"].search_count([])
+        result = wizard.execute_import(
+            ["name", "serial_format"],
+            ["name", "serial_format"],
+            {"quoting": '"', "separator": ",", "has_headers": True},
+        )
+        self.assertIn("Broken Formats", str(result["messages"]))
+        self.assertEqual(self.env["product.category"].search_count([]), before)
+
+    def test_export_round_trip(self):
+        category = self.env["product.category"].create(
+            {"name": "Export Me", "serial_warranty_months": 12}
+        )
+        product = self._serial_product(
+            "Exported", "EXP", categ_id=category.id, serial_required_receipt=False
+        )
+        settings = list(serial_settings.SETTINGS)
+        custom = list(serial_settings.CUSTOM_FIELDS)
+        (row,) = category.export_data(["name", *settings, *custom])["datas"]
+        self.assertEqual(row[1 + settings.index("serial_warranty_months")], 12)
+        self.assertTrue(
+            row[1 + len(settings) + settings.index("serial_warranty_months")]
+        )
+        (row,) = product.product_tmpl_id.export_data(
+            ["default_code", *settings, *custom]
+        )["datas"]
+        self.assertEqual(row[1 + settings.index("serial_warranty_months")], 12)
+        self.assertFalse(row[1 + settings.index("serial_required_receipt")])
+        self.assertTrue(
+            row[1 + len(settings) + settings.index("serial_required_receipt")]
+        )
