@@ -7,9 +7,12 @@ from . import product_product
 from . import stock_serial_counter
 from . import stock_lot
 from . import stock_lot_fast
+from . import stock_serial_hold_log
 from . import stock_serial_history
 from . import stock_move_line
 from . import stock_move_line_fast
+from . import stock_lot_hold
+from . import stock_quant
 from . import stock_move
 from . import stock_move_fast
 from . import ir_actions_report

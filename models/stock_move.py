@@ -149,6 +149,7 @@ class StockMove(models.Model):
         errors += lines._serial_check_reuse()
         errors += lines._serial_check_return_customer()  # after-sales (issue 7)
         errors += lines._serial_check_source()
+        errors += lines._serial_check_hold()
         if errors:
             raise UserError("\n".join(errors))
 
@@ -278,6 +279,47 @@ class StockMove(models.Model):
         self._serial_check_whole_quantities()
         return self.env["stock.serial.entry"]._serial_action(
             {"default_move_id": self.id}
+        )
+
+    # --- holds: Odoo's reservation looks past held serials ---
+    def _update_reserved_quantity(
+        self,
+        need,
+        location_id,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=True,
+    ):
+        return super(
+            StockMove, self.with_context(serial_skip_held=True)
+        )._update_reserved_quantity(
+            need,
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+        )
+
+    def _get_available_quantity(
+        self,
+        location_id,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=False,
+        allow_negative=False,
+    ):
+        return super(
+            StockMove, self.with_context(serial_skip_held=True)
+        )._get_available_quantity(
+            location_id,
+            lot_id=lot_id,
+            package_id=package_id,
+            owner_id=owner_id,
+            strict=strict,
+            allow_negative=allow_negative,
         )
 
     # --- auto-fill from the numbering format (C5, issue 7) ---

@@ -151,7 +151,7 @@ class StockMoveLine(models.Model):
                 SELECT DISTINCT ON (lot_id) lot_id, move_type, location_dest_id,
                        partner_id
                   FROM stock_serial_history
-                 WHERE lot_id = ANY(%s)
+                 WHERE lot_id = ANY(%s) AND move_id IS NOT NULL
                  ORDER BY lot_id, date DESC, id DESC
                 """,
                 [lot.id for lot in lots],
@@ -252,6 +252,29 @@ class StockMoveLine(models.Model):
                 + "\n".join(f"- {line}" for line in wrong)
             ]
         return []
+
+    def _serial_check_hold(self):
+        """A held serial does not leave stock: no delivery, consumption, scrap,
+        return to vendor or transit. Internal moves are stopped at reservation;
+        inventory adjustments may still correct where a held serial is."""
+        leaving = self.filtered(
+            lambda ml: (
+                ml.lot_id.serial_on_hold
+                and ml.location_id.usage in STOCK_USAGES
+                and not ml.move_id.is_inventory
+                and (
+                    ml.location_dest_id.usage not in ("internal", "inventory")
+                    or ml.location_dest_id.scrap_location
+                )
+            )
+        )
+        if not leaving:
+            return []
+        return [
+            _("These serial numbers are on hold and cannot leave stock:")
+            + "\n"
+            + "\n".join(f"- {line}" for line in leaving.lot_id._serial_hold_refusals())
+        ]
 
     def _serial_untracked_on_hand(self, lines):
         """{(product, source location): units on hand without a serial at or

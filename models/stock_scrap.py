@@ -26,7 +26,8 @@ class StockScrap(models.Model):
     def _serial_check_scrap(self):
         """Refuse, naming the serials, scraps of a serial product that would
         break the serial rules: more or less than one unit of a serial, or a
-        serial that is not in stock where the scrap takes it from."""
+        serial that is not in stock where the scrap takes it from, or that is
+        on hold."""
         scraps = self.filtered(
             lambda s: s.product_id.tracking == "serial" and s.state != "done"
         )
@@ -46,6 +47,7 @@ class StockScrap(models.Model):
                         qty=f"{quantity:g}",
                     )
                 )
+        errors += scraps.lot_id._serial_hold_refusals()
         from_stock = scraps.filtered(
             lambda s: s.lot_id and s.location_id.usage in STOCK_USAGES
         )

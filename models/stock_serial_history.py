@@ -14,6 +14,8 @@ HISTORY_TYPES = [
     ("unbuild", "Unbuilt"),
     ("scrap", "Scrapped"),
     ("reject", "Rejected"),
+    ("hold", "On Hold"),
+    ("release", "Hold Released"),
 ]
 
 # The type of a done move line, from where it goes and why. Order matters:
@@ -69,6 +71,33 @@ HISTORY_SELECT_SQL = f"""
      WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL
 """
 
+# Holds and releases are not moves: they join the history from their log, with
+# negative ids that never clash with the move lines' ids yet grow with the log
+# (later rows first among equal dates), no move and the same location on both
+# sides (the serial stays where it is).
+HOLD_SELECT_SQL = """
+    SELECT h.id - 2147483647 AS id,
+           h.lot_id AS lot_id,
+           h.product_id AS product_id,
+           h.company_id AS company_id,
+           h.date AS date,
+           h.action AS move_type,
+           h.reason AS reference,
+           NULL::integer AS move_id,
+           NULL::integer AS picking_id,
+           NULL::integer AS production_id,
+           NULL::integer AS unbuild_id,
+           NULL::integer AS scrap_id,
+           NULL::integer AS purchase_line_id,
+           h.location_id AS location_id,
+           h.location_id AS location_dest_id,
+           NULL::integer AS partner_id,
+           h.user_id AS user_id,
+           0.0::numeric AS quantity,
+           FALSE AS from_reject
+      FROM stock_serial_hold_log h
+"""
+
 
 class StockSerialHistory(models.Model):
     _name = "stock.serial.history"
@@ -98,8 +127,14 @@ class StockSerialHistory(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # the view reads the hold log: its table must exist first, whatever
+        # order the registry initialises models in
+        self.env["stock.serial.hold.log"]._auto_init()
         # The view body is a constant of this module: nothing user-supplied.
-        query = f"CREATE OR REPLACE VIEW {self._table} AS ({HISTORY_SELECT_SQL})"
+        query = (
+            f"CREATE OR REPLACE VIEW {self._table} AS "
+            f"({HISTORY_SELECT_SQL} UNION ALL {HOLD_SELECT_SQL})"
+        )
         self.env.cr.execute(query)  # pylint: disable=sql-injection
         # History and status are read per serial: index done lines by serial.
         self.env.cr.execute(

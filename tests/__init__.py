@@ -20,3 +20,4 @@ from . import test_scan_pick
 from . import test_pick_scan_tour
 from . import test_receipt_expected
 from . import test_serial_config
+from . import test_hold

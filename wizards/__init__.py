@@ -3,6 +3,7 @@ from . import stock_serial_entry
 from . import stock_serial_entry_fast
 from . import stock_serial_entry_scan
 from . import stock_serial_reject
+from . import stock_serial_hold
 from . import stock_serial_label_wizard
 from . import stock_serial_trace
 from . import stock_serial_purchase_import

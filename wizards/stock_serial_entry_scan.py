@@ -252,7 +252,8 @@ class StockSerialEntry(models.TransientModel):
                                FROM stock_quant q
                                JOIN stock_location ql ON ql.id = q.location_id
                               WHERE q.lot_id = l.id AND q.quantity > 0
-                                AND ql.parent_path LIKE %(path)s)
+                                AND ql.parent_path LIKE %(path)s),
+                       l.serial_on_hold, l.serial_hold_reason
                   FROM unnest(%(names)s::varchar[]) AS n(name)
                   LEFT JOIN stock_lot l
                          ON l.name = n.name
@@ -265,8 +266,8 @@ class StockSerialEntry(models.TransientModel):
         )
         rows = self.env.cr.fetchall()
         candidates = defaultdict(list)
-        for name, lot_id, product_id, status, locations, here in rows:
-            candidates[name].append((lot_id, product_id, status, locations, here))
+        for name, lot_id, product_id, status, locations, here, *hold in rows:
+            candidates[name].append((lot_id, product_id, status, locations, here, hold))
         lots, refused = {}, {}
         statuses = dict(SERIAL_STATUSES)
         other_products = set()
@@ -279,8 +280,10 @@ class StockSerialEntry(models.TransientModel):
                 else:
                     other_products.add(name)
                 continue
-            lot_id, _product, status, locations, here = mine[0]
-            if here:
+            lot_id, _product, status, locations, here, (held, reason) = mine[0]
+            if held:
+                refused[name] = self.env._("is on hold: %(reason)s", reason=reason)
+            elif here:
                 lots[name] = lot_id
             elif locations:
                 refused[name] = self.env._(

@@ -17,7 +17,7 @@ LAST_MOVE_SQL = """
            h.lot_id, h.move_type, h.reference, h.date, h.picking_id,
            h.production_id, h.unbuild_id, h.scrap_id, h.move_id, h.partner_id
       FROM stock_serial_history h
-     WHERE h.lot_id = ANY(%s)
+     WHERE h.lot_id = ANY(%s) AND h.move_id IS NOT NULL
      ORDER BY h.lot_id, h.date DESC, h.id DESC
 """
 
