@@ -16,6 +16,7 @@
     "data": [
         "security/stock_serial_security.xml",
         "security/ir.model.access.csv",
+        "security/stock_serial_readiness_security.xml",
         "data/stock_serial_data.xml",
         "views/stock_lot_views.xml",
         "views/stock_serial_history_views.xml",
@@ -38,6 +39,7 @@
         "wizards/stock_serial_trace_views.xml",
         "wizards/mrp_batch_produce_views.xml",
         "views/stock_serial_menus.xml",
+        "views/stock_serial_readiness_views.xml",
         "views/stock_lot_warranty_views.xml",
         "views/stock_lot_hold_views.xml",
         "views/stock_picking_return_views.xml",

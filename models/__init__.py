@@ -21,3 +21,4 @@ from . import stock_scrap
 from . import purchase_order
 from . import purchase_order_line
 from . import mrp_production
+from . import stock_serial_readiness

@@ -115,3 +115,16 @@ class ProductProduct(models.Model):
     def _serial_preview_name(self):
         """The next serial name, without consuming it."""
         return self._serial_generate(1, consume=False)[0]
+
+    def _serial_unskipped_next_name(self, template):
+        """The name the counter's next number gives with ``template`` (a
+        parsed format), existing names not skipped: tells whether the format
+        runs into serials typed by hand."""
+        self.ensure_one()
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        value = self.env["stock.serial.counter"]._serial_peek(
+            self.product_tmpl_id, company, template.period_key(today), template.start
+        )
+        code = self.default_code or ""
+        return template.render(max(value, template.start), today, code)

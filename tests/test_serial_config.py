@@ -404,3 +404,69 @@ class TestSerialConfigImport(SerialCase):
         self.assertTrue(
             row[1 + len(settings) + settings.index("serial_required_receipt")]
         )
+
+
+@tagged("post_install", "-at_install")
+class TestSerialReadiness(SerialCase):
+    """Inventory > Reporting > Serial Tracking Readiness."""
+
+    def _lines(self, *products):
+        action = self.env["stock.serial.readiness"].action_serial_open()
+        lines = self.env["stock.serial.readiness"].search(action["domain"])
+        templates = self.env["product.product"].concat(*products).product_tmpl_id
+        return lines.filtered(lambda line: line.product_tmpl_id in templates)
+
+    def test_each_problem_with_its_fix(self):
+        categ = self.env["product.category"].create(
+            {"name": "Warranted", "serial_warranty_months": 12}
+        )
+        stocked = self._serial_product("Stocked", "ST")
+        no_code = self._serial_product(
+            "No Code",
+            False,
+            serial_auto_generate=True,
+            serial_format="[[CODE]]-[[INCNUM,NONE,3,1]]",
+        )
+        colliding = self._serial_product(
+            "Colliding",
+            "CO",
+            serial_auto_generate=True,
+            serial_format="CO-[[INCNUM,NONE,3,1]]",
+        )
+        self.env["stock.lot"].create({"name": "CO-001", "product_id": colliding.id})
+        unwarranted = self._serial_product(
+            "Unwarranted", "UW", categ_id=categ.id, serial_warranty_months=0
+        )
+        unwarranted.serial_warranty_months_custom = True
+        unwarranted.serial_warranty_months = 0
+        ready = self._serial_product(
+            "Ready",
+            "RD",
+            serial_auto_generate=True,
+            serial_format="RD-[[INCNUM,NONE,3,1]]",
+            categ_id=categ.id,
+        )
+        self.env["stock.quant"]._update_available_quantity(stocked, self.stock, 3)
+
+        lines = self._lines(stocked, no_code, colliding, unwarranted, ready)
+        found = {(line.product_tmpl_id.name, line.kind) for line in lines}
+        self.assertEqual(
+            found,
+            {
+                ("Stocked", "uninitialized"),
+                ("No Code", "invalid_format"),
+                ("Colliding", "collision"),
+                ("Unwarranted", "warranty"),
+            },
+        )
+        by_kind = {line.kind: line for line in lines}
+        self.assertIn("CO-001", by_kind["collision"].detail)
+        action = by_kind["uninitialized"].action_serial_fix()
+        self.assertEqual(action["res_model"], "stock.serial.entry")
+        self.assertEqual(
+            by_kind["invalid_format"].action_serial_fix()["res_id"],
+            no_code.product_tmpl_id.id,
+        )
+        by_kind["warranty"].action_serial_fix()
+        self.assertEqual(unwarranted.serial_warranty_months, 12)
+        self.assertFalse(self._lines(unwarranted))
