@@ -18,6 +18,8 @@ from . import stock_move_fast
 from . import ir_actions_report
 from . import stock_picking
 from . import stock_scrap
+from . import stock_serial_count
+from . import stock_serial_count_line
 from . import purchase_order
 from . import purchase_order_line
 from . import mrp_production

@@ -21,3 +21,4 @@ from . import test_pick_scan_tour
 from . import test_receipt_expected
 from . import test_serial_config
 from . import test_hold
+from . import test_count
