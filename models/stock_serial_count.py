@@ -53,7 +53,6 @@ class StockSerialCount(models.Model):
     )
     missing_location_id = fields.Many2one(
         "stock.location",
-        string="Missing Location",
         domain=INTERNAL_DOMAIN,
         help="Where missing serials go when their line says Move to Missing Location.",
     )
