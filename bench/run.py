@@ -47,6 +47,9 @@ CASES = {
     "labels": (("native+addon", "addon"), (1000,), "small"),
     "backfill": (("addon",), (100000,), "small"),
     "search": (("native+addon", "addon"), (1000000,), "big"),
+    # changing the serial settings of N products: "native+addon" writes each
+    # product (the product form, one by one), "addon" writes their category
+    "category": (("native+addon", "addon"), (2000,), "small"),
 }
 TARGETS = {
     "receipt": "5000: >= 5x faster than native",
@@ -56,6 +59,7 @@ TARGETS = {
     "labels": "<= 5 s",
     "backfill": "<= 60 s",
     "search": "<= 100 ms each",
+    "category": "2000: one category write <= 2 s",
 }
 
 
@@ -404,6 +408,46 @@ WITH lots AS (
 )
 SELECT array_agg(id ORDER BY id) FROM lots
 """
+
+
+def case_category(env, path, n):
+    """A category's warranty and format changed for its n products (one in
+    ten overriding the warranty), against the same change product by product."""
+    categ = env["product.category"].create({"name": "Bench Serial Category"})
+    templates = env["product.template"].create(
+        [
+            {
+                "name": f"Bench Category Product {i:05d}",
+                "default_code": f"BC{i:05d}",
+                "is_storable": True,
+                "tracking": "serial",
+                "categ_id": categ.id,
+            }
+            for i in range(n)
+        ]
+    )
+    overriding = templates[::10]
+    overriding.write({"serial_warranty_months": 3})
+    fmt = "[[CODE]]-[[YEAR]]-[[INCNUM,YEARLY,5,1]]"
+    with Measure(env) as m:
+        if path == "addon":
+            categ.write({"serial_warranty_months": 24, "serial_format": fmt})
+        else:
+            for template in templates - overriding:
+                template.write({"serial_warranty_months": 24, "serial_format": fmt})
+    env.invalidate_all()
+    return {
+        "measure": m,
+        "check": {
+            "warranty_24": len(
+                templates.filtered(lambda t: t.serial_warranty_months == 24)
+            ),
+            "overrides_kept": len(
+                overriding.filtered(lambda t: t.serial_warranty_months == 3)
+            ),
+            "with_format": len(templates.filtered(lambda t: t.serial_format == fmt)),
+        },
+    }
 
 
 def case_backfill(env, path, n):

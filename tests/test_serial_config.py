@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.misc import file_path
 
 from ..lib import serial_settings
@@ -470,3 +470,24 @@ class TestSerialReadiness(SerialCase):
         by_kind["warranty"].action_serial_fix()
         self.assertEqual(unwarranted.serial_warranty_months, 12)
         self.assertFalse(self._lines(unwarranted))
+
+
+@tagged("post_install", "-at_install")
+class TestSerialConfigTour(HttpCase):
+    def test_mass_configuration_from_the_product_list(self):
+        templates = self.env["product.template"].create(
+            [{"name": f"Tour Config {letter}", "is_storable": True} for letter in "ABC"]
+        )
+        stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            templates[0].product_variant_id, stock, 2
+        )
+        url = "/odoo/action-stock.product_template_action_product?view_type=list"
+        self.start_tour(url, "stock_serial_tracking_config_tour", login="admin")
+        self.assertEqual(set(templates.mapped("tracking")), {"serial"})
+        self.assertEqual(set(templates.mapped("serial_warranty_months")), {18})
+        self.assertEqual(templates[0].product_variant_id.serial_uninitialized_qty, 2)
