@@ -101,6 +101,30 @@ def parse(code: str) -> GS1Code:
     )
 
 
+def read(code: str) -> tuple[str | None, GS1Code | None]:
+    """What a scanned or typed code names: ``(serial name, GS1 code or None)``.
+
+    A plain code is a serial name as it is. A code marked as GS1 (symbology
+    identifier, GS separator, bracketed AIs) must parse (``SerialInputError``
+    otherwise) and gives its AI 21, or None when it has none. A code that only
+    starts like an element string (01/02 + 14 digits) is read as GS1 when it
+    parses with a serial, and as a plain name otherwise: a numeric serial may
+    start that way too.
+    """
+    if not looks_like_gs1(code):
+        return code, None
+    marked = not _PLAIN_GS1.match(code) or GS in code
+    try:
+        scanned = parse(code)
+    except SerialInputError:
+        if marked:
+            raise
+        return code, None
+    if not scanned.serial and not marked:
+        return code, None
+    return scanned.serial, scanned
+
+
 def same_gtin(gtin: str, barcode: str | None) -> bool:
     """True when a product barcode (EAN-8/13, UPC-A, GTIN-14) is that GTIN:
     GTINs are compared as 14 digits, left-padded with zeros."""

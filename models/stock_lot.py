@@ -757,26 +757,25 @@ class StockLot(models.Model):
 
     # --- scan to open (labels, issue 5) ---
     @api.model
-    @api.model
     def _search_display_name(self, operator, value):
         # a GS1 code typed or scanned into any serial field (scrap, unbuild,
         # detailed operations) finds the serial it carries, of its product
         if isinstance(value, str) and operator in ("ilike", "=", "=ilike", "like"):
-            if gs1.looks_like_gs1(value):
-                try:
-                    scanned = gs1.parse(value)
-                except SerialInputError:
-                    scanned = None
-                if scanned and scanned.serial:
-                    domain = super()._search_display_name("=", scanned.serial)
-                    if scanned.gtin:
-                        barcodes = gs1.barcodes_of(scanned.gtin)
-                        domain = expression.AND(
-                            [domain, [("product_id.barcode", "in", barcodes)]]
-                        )
-                    return domain
+            try:
+                name, scanned = gs1.read(value)
+            except SerialInputError:
+                name, scanned = None, None
+            if scanned and name:
+                domain = super()._search_display_name("=", name)
+                if scanned.gtin:
+                    barcodes = gs1.barcodes_of(scanned.gtin)
+                    domain = expression.AND(
+                        [domain, [("product_id.barcode", "in", barcodes)]]
+                    )
+                return domain
         return super()._search_display_name(operator, value)
 
+    @api.model
     def serial_action_open_by_code(self, code):
         """Window action opening the serial whose name is the scanned ``code``,
         or False when no serial (of the user's companies) has that name.
@@ -785,14 +784,12 @@ class StockLot(models.Model):
         exact name wins, otherwise the name is matched case-insensitively.
         Several matches (one name used by several products) open them as a list.
         """
-        gtin = None
-        if gs1.looks_like_gs1(code or ""):
-            # a GS1 label: its AI 21 is the serial, its GTIN the product
-            try:
-                scanned = gs1.parse(code)
-            except SerialInputError:
-                return False
-            code, gtin = scanned.serial, scanned.gtin
+        # a GS1 label: its AI 21 is the serial, its GTIN the product
+        try:
+            code, scanned = gs1.read(code or "")
+        except SerialInputError:
+            return False
+        gtin = scanned and scanned.gtin
         code = "".join(char for char in (code or "") if char.isprintable()).strip()
         if not code:
             return False

@@ -40,15 +40,24 @@ class StockMove(models.Model):
                 move.serial_tracing_state = "none"
                 continue
             typed = move.location_id.usage not in ("internal", "transit")
-            entered = len(
-                move.move_line_ids.filtered(
-                    lambda ml, typed=typed: (
-                        (ml.lot_id or ml.lot_name)
-                        and ml.quantity > 0
-                        and (typed or ml.picked)
+            named = move.move_line_ids.filtered(
+                lambda ml: (ml.lot_id or ml.lot_name) and ml.quantity > 0
+            )
+            if not typed or any(named.mapped("picked")):
+                # picked: what the operator entered (a reservation is no pick)
+                named = named.filtered("picked")
+            else:
+                # typed names count; serials announced by the purchase order
+                # count once the units are scanned
+                named = named.filtered(
+                    lambda ml: (
+                        not (
+                            ml.lot_id.serial_status == "planned"
+                            and ml.lot_id.purchase_line_id
+                        )
                     )
                 )
-            )
+            entered = len(named)
             required = int(
                 round(
                     move.product_uom._compute_quantity(

@@ -1,5 +1,7 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -30,6 +32,16 @@ class StockPicking(models.Model):
         product, checked as in the serial entry wizard. Return what to tell
         the user: ``{"type": "success" | "warning" | "danger", "message"}``."""
         self.ensure_one()
+        if not isinstance(code, str) or not code.strip():
+            return {"type": "danger", "message": self.env._("Nothing was scanned.")}
+        code = code.strip()
+        if "\x00" in code:
+            return {
+                "type": "danger",
+                "message": self.env._(
+                    "The scanned code holds a character that cannot be stored."
+                ),
+            }
         moves = self.move_ids.filtered(
             lambda m: (
                 m.product_id.tracking == "serial"
@@ -71,14 +83,11 @@ class StockPicking(models.Model):
         """The move a scanned code belongs to: by the GTIN of a GS1 code, by
         an existing serial of that name, or the only serial product's move;
         among several moves of the product, the first still missing serials."""
-        name, gtin = code, None
-        if gs1.looks_like_gs1(code):
-            try:
-                scanned = gs1.parse(code)
-            except SerialInputError:
-                scanned = None
-            name = scanned and scanned.serial
-            gtin = scanned and scanned.gtin
+        try:
+            name, scanned = gs1.read(code)
+        except SerialInputError:
+            name, scanned = None, None
+        gtin = scanned and scanned.gtin
         products = moves.product_id
         if gtin:
             products = products.filtered(lambda p: gs1.same_gtin(gtin, p.barcode))
@@ -92,8 +101,15 @@ class StockPicking(models.Model):
         if len(products) != 1:
             return self.env["stock.move"]
         candidates = moves.filtered(lambda m: m.product_id == products)
+        # the move that already holds the serial (reserved there), else the
+        # first one still missing serials
+        holding = candidates.filtered(
+            lambda m: name in m.move_line_ids.lot_id.mapped("name")
+            or name in m.move_line_ids.mapped("lot_name")
+        )
         return (
-            candidates.filtered(lambda m: m.serial_tracing_state != "complete")[:1]
+            holding[:1]
+            or candidates.filtered(lambda m: m.serial_tracing_state != "complete")[:1]
             or candidates[:1]
         )
 
@@ -119,9 +135,12 @@ class StockPicking(models.Model):
         ).move_id
         if not moves:
             return
+        lines_by_move = defaultdict(lambda: lines.browse())
+        for line in lines:
+            lines_by_move[line.move_id] |= line
         details = []
         for move in moves:
-            checked = lines.filtered(lambda ml, move=move: ml.move_id == move)
+            checked = lines_by_move[move]
             named = checked.filtered(lambda ml: ml.lot_id or ml.lot_name)
             units = move.product_uom._compute_quantity(
                 sum(checked.mapped("quantity")), move.product_id.uom_id, round=False

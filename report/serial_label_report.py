@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.tools import format_date
 
 from ..lib import gs1, label_barcode, label_layout, zpl
+from ..lib.errors import SerialInputError
 
 LABEL_FORMATS = [
     ("50x25", "Label 50 x 25 mm"),
@@ -66,9 +67,16 @@ def label_code(symbology, lot):
     the element string (01) GTIN + (21) serial, when the product has a GTIN."""
     if symbology in GS1_PLAIN:
         gtin = gs1.gtin14(lot.product_id.barcode)
-        if not gtin:
-            return GS1_PLAIN[symbology], lot.name
-        return symbology, gs1.element_string(gtin, lot.name)
+        if gtin:
+            data = gs1.element_string(gtin, lot.name)
+            try:
+                # AI 21 takes at most 20 characters of GS1's set: a serial
+                # beyond it would make a symbol scanners refuse
+                if gs1.parse(data).serial == lot.name:
+                    return symbology, data
+            except SerialInputError:
+                pass
+        return GS1_PLAIN[symbology], lot.name
     return symbology, lot.name
 
 

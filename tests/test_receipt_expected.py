@@ -39,6 +39,33 @@ class TestReceiptExpected(PurchaseSerialCase):
         self.assertEqual(sorted(lots.mapped("name")), ["EX-1", "EX-2", "EX-3"])
         self.assertEqual(set(lots.mapped("serial_status")), {"received"})
 
+    def test_scans_in_the_dialog_survive_saving(self):
+        # the dialog saves the wizard before Apply: what was scanned must stay
+        _order, picking = self._announced(["SV-1", "SV-2", "SV-3", "SV-4"])
+        action = picking.move_ids.action_open_serial_entry()
+        form = Form(self.env["stock.serial.entry"].with_context(**action["context"]))
+        form.scan_input = "SV-1"
+        form.scan_input = "SV-3"
+        form.scan_input = "NEW-9"
+        self.assertEqual(form.counter_text, "3 / 4")
+        wizard = form.save()
+        self.assertEqual(wizard.missing_summary, "SV-2\nSV-4")
+        wizard.action_apply()
+        lines = picking.move_ids.move_line_ids
+        self.assertEqual(
+            sorted(ml.lot_id.name or ml.lot_name for ml in lines),
+            ["NEW-9", "SV-1", "SV-3"],
+            "what was scanned, not the announced list",
+        )
+
+    def test_clear_forgets_the_scans(self):
+        _order, picking = self._announced(["CL-1", "CL-2"])
+        wizard = self._entry(picking.move_ids, serial_text="CL-1")
+        wizard.action_add()
+        self.assertEqual(wizard.matched_count, 1)
+        wizard.action_clear()
+        self.assertEqual((wizard.matched_count, wizard.missing_count), (0, 2))
+
     def test_missing_and_unexpected_before_applying(self):
         order, picking = self._announced(["MS-1", "MS-2", "MS-3", "MS-4"])
         before = self.env["stock.lot"].search_count([])

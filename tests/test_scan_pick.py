@@ -5,6 +5,7 @@ import html
 import re
 
 from odoo import Command
+from odoo.api import call_kw
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -117,7 +118,7 @@ class TestScanPick(SerialCase):
             "FAR-1": "FAR-1: is at .*Outside Bin, not in WH/Stock",
             "GONE-1": r"GONE-1: is not in stock \(Shipped\)",
             "PLAN-1": r"PLAN-1: is not in stock \(Planned\)",
-            "HELD-1": f"HELD-1: is reserved for {other.name}",
+            "HELD-1": f"HELD-1: is already picked for {other.name}",
         }
         for name, reason in cases.items():
             with self.subTest(name=name):
@@ -452,3 +453,85 @@ class TestScanPick(SerialCase):
         ):
             wizard.action_apply()
         self.assertEqual(self._counts(), before)
+
+    def test_a_reservation_elsewhere_is_taken_over(self):
+        self._receive(["TO-1", "TO-2", "TO-3"])
+        first = self._delivery(1)
+        held = first.move_ids.move_line_ids.lot_id
+        self.assertEqual(held.name, "TO-1", "Odoo reserved the oldest for the first")
+        second = self._delivery(1)
+        self._entry(second.move_ids, serial_text="TO-1").action_apply()
+        self._validate(second)
+        self.assertEqual(self._lots(["TO-1"]).serial_status, "shipped")
+        # the first delivery reserved another unit instead
+        self.assertEqual(first.state, "assigned")
+        self.assertEqual(len(first.move_ids.move_line_ids.lot_id), 1)
+        self.assertNotEqual(first.move_ids.move_line_ids.lot_id.name, "TO-1")
+
+    def test_consignment_stock_does_not_ship(self):
+        owner = self.env["res.partner"].create({"name": "Consignor Ltd"})
+        self.env["stock.quant"]._update_available_quantity(
+            self.product,
+            self.stock,
+            1,
+            lot_id=self.env["stock.lot"].create(
+                {"name": "OWN-1", "product_id": self.product.id}
+            ),
+            owner_id=owner,
+        )
+        picking = self._delivery(1)
+        wizard = self._entry(picking.move_ids, serial_text="OWN-1")
+        with self.assertRaisesRegex(ValidationError, "OWN-1: belongs to Consignor Ltd"):
+            wizard.action_apply()
+
+    def test_numeric_serial_that_starts_like_gs1(self):
+        self._receive(["0212345678901234"])
+        picking = self._delivery(1)
+        self._entry(picking.move_ids, serial_text="0212345678901234").action_apply()
+        self.assertEqual(picking.move_ids.move_line_ids.lot_id.name, "0212345678901234")
+        lot = self._lots(["0212345678901234"])
+        action = self.env["stock.lot"].serial_action_open_by_code("0212345678901234")
+        self.assertEqual(action["res_id"], lot.id)
+
+    def test_scan_to_open_through_rpc(self):
+        # the web client calls it as a model method, with the code only
+        self._receive(["RPC-1"])
+        action = call_kw(
+            self.env["stock.lot"], "serial_action_open_by_code", ["RPC-1"], {}
+        )
+        self.assertEqual(action["res_id"], self._lots(["RPC-1"]).id)
+
+    def test_scan_on_a_receipt_with_announced_serials(self):
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_qty": 3,
+                            "price_unit": 1,
+                        }
+                    )
+                ],
+            }
+        )
+        order.order_line._serial_assign_names(["AN-1", "AN-2", "AN-3"])
+        order.button_confirm()
+        receipt = order.picking_ids
+        self.assertEqual(receipt.move_ids.serial_progress, "0 / 3", "not arrived yet")
+        result = receipt.serial_action_scan("AN-2")
+        self.assertEqual(result["type"], "success", result)
+        self.assertIn("AN-2 expected: checked (1 / 3)", result["message"])
+        self.assertEqual(receipt.serial_action_scan("AN-2")["type"], "warning")
+        result = receipt.serial_action_scan("AN-3")
+        self.assertIn("(2 / 3)", result["message"])
+        result = receipt.button_validate()
+        backorder = Form(
+            self.env["stock.backorder.confirmation"].with_context(**result["context"])
+        ).save()
+        backorder.process()
+        self.assertEqual(
+            sorted(receipt.move_line_ids.lot_id.mapped("name")), ["AN-2", "AN-3"]
+        )
+        self.assertEqual(self._lots(["AN-1"]).serial_status, "planned")

@@ -398,7 +398,14 @@ class StockSerialEntry(models.TransientModel):
 
     def action_clear(self):
         self.ensure_one()
-        self.write({"serial_names": False, "lot_ids": [(5, 0, 0)], "report": False})
+        self.write(
+            {
+                "serial_names": False,
+                "scanned_names": False,
+                "lot_ids": [(5, 0, 0)],
+                "report": False,
+            }
+        )
         return self._serial_reopen()
 
     def action_remove_one(self):
@@ -408,7 +415,14 @@ class StockSerialEntry(models.TransientModel):
         if name not in names:
             raise UserError(_("%(name)s is not in the list.", name=name))
         names.remove(name)
-        self.write({"serial_names": "\n".join(names), "remove_name": False})
+        scanned = [n for n in (self.scanned_names or "").split("\n") if n and n != name]
+        self.write(
+            {
+                "serial_names": "\n".join(names),
+                "scanned_names": "\n".join(scanned),
+                "remove_name": False,
+            }
+        )
         return self._serial_reopen()
 
     def action_toggle_show_all(self):
@@ -627,12 +641,18 @@ class StockSerialEntry(models.TransientModel):
                         owner_id=quant.owner_id.id,
                     )
                 )
+        others = self.env["stock.move"]
+        if self.mode == "remove":
+            others = self._serial_take_over_reservations(self.lot_ids)
         existing = move.move_line_ids.filtered(lambda ml: ml.state != "done")
-        # lines already right are kept (issue 6, stock_serial_entry_fast.py)
+        # lines already right are kept (stock_serial_entry_fast.py)
         kept, vals_list = self._serial_fast_keep_lines(existing, vals_list)
         (existing - kept).unlink()
         self.env["stock.move.line"].create(vals_list)
         move.picked = True
+        if others:
+            # the documents whose reserved serial was taken reserve another unit
+            others._action_assign()
         return True
 
     def _serial_check_lots_here(self, lots):

@@ -14,12 +14,11 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_compare
 
 from ..lib import gs1, parsing, ranges
 from ..lib import names as name_rules
 from ..lib.errors import SerialInputError
-from ..models.stock_lot import SERIAL_STATUSES
 
 SCAN_LOG_LINES = 12
 
@@ -54,8 +53,9 @@ class StockSerialEntry(models.TransientModel):
     expected_names = fields.Text(
         readonly=True, help="Technical: the serials expected on this receipt."
     )
+    # not readonly: only an onchange fills it, and the client saves only
+    # editable fields
     scanned_names = fields.Text(
-        readonly=True,
         help="Technical: the serials scanned, pasted or uploaded here, in order.",
     )
     receive_unexpected = fields.Boolean(
@@ -201,17 +201,16 @@ class StockSerialEntry(models.TransientModel):
                     char=name_rules.char_name("\x00"),
                 )
                 continue
-            if not gs1.looks_like_gs1(code):
-                names.append(code)
-                continue
             try:
-                scanned = gs1.parse(code)
+                name, scanned = gs1.read(code)
             except SerialInputError as exc:
                 refused[gs1.printable(code)] = self.env._(
                     "is not a valid GS1 code: %(reason)s", reason=exc.data["reason"]
                 )
                 continue
-            if not scanned.serial:
+            if not scanned:
+                names.append(name)
+            elif not name:
                 refused[gs1.printable(code)] = self.env._(
                     "is a GS1 code without serial number (AI 21)"
                 )
@@ -223,7 +222,7 @@ class StockSerialEntry(models.TransientModel):
                     barcode=barcode or self.env._("(none)"),
                 )
             else:
-                names.append(scanned.serial)
+                names.append(name)
         return names, refused
 
     # ------------------------------------------------------------------
@@ -253,7 +252,14 @@ class StockSerialEntry(models.TransientModel):
                                JOIN stock_location ql ON ql.id = q.location_id
                               WHERE q.lot_id = l.id AND q.quantity > 0
                                 AND ql.parent_path LIKE %(path)s),
-                       l.serial_on_hold, l.serial_hold_reason
+                       l.serial_on_hold, l.serial_hold_reason,
+                       -- consignment: units here that belong to someone else
+                       ARRAY(SELECT DISTINCT q.owner_id
+                               FROM stock_quant q
+                               JOIN stock_location ql ON ql.id = q.location_id
+                              WHERE q.lot_id = l.id AND q.quantity > 0
+                                AND ql.parent_path LIKE %(path)s
+                                AND q.owner_id IS NOT NULL)
                   FROM unnest(%(names)s::varchar[]) AS n(name)
                   LEFT JOIN stock_lot l
                          ON l.name = n.name
@@ -266,23 +272,44 @@ class StockSerialEntry(models.TransientModel):
         )
         rows = self.env.cr.fetchall()
         candidates = defaultdict(list)
-        for name, lot_id, product_id, status, locations, here, *hold in rows:
-            candidates[name].append((lot_id, product_id, status, locations, here, hold))
+        for name, lot_id, product_id, status, locations, here, *rest in rows:
+            candidates[name].append((lot_id, product_id, status, locations, here, rest))
         lots, refused = {}, {}
-        statuses = dict(SERIAL_STATUSES)
-        other_products = set()
+        statuses = dict(
+            self.env["stock.lot"]
+            ._fields["serial_status"]
+            ._description_selection(self.env)
+        )
+        allowed_owner = (
+            self.move_id.picking_id.owner_id.id or self.move_id.restrict_partner_id.id
+        )
+        other_products = {}
         for name in names:
             rows = candidates[name]
-            mine = [row for row in rows if row[1] == self.product_id.id]
+            # a company serial and a shared one (no company) may have one name:
+            # the one that is here is meant
+            mine = sorted(
+                (row for row in rows if row[1] == self.product_id.id),
+                key=lambda row: not row[4],
+            )
             if not mine:
                 if rows[0][0] is None:
                     refused[name] = self.env._("unknown serial number")
                 else:
-                    other_products.add(name)
+                    other_products[name] = rows[0][1]
                 continue
-            lot_id, _product, status, locations, here, (held, reason) = mine[0]
+            lot_id, _product, status, locations, here, rest = mine[0]
+            held, reason, owners = rest
+            owners = [owner for owner in owners if owner != allowed_owner]
             if held:
                 refused[name] = self.env._("is on hold: %(reason)s", reason=reason)
+            elif here and owners:
+                refused[name] = self.env._(
+                    "belongs to %(owner)s (consignment stock)",
+                    owner=", ".join(
+                        self.env["res.partner"].browse(owners).mapped("display_name")
+                    ),
+                )
             elif here:
                 lots[name] = lot_id
             elif locations:
@@ -299,21 +326,12 @@ class StockSerialEntry(models.TransientModel):
                 refused[name] = self.env._(
                     "is not in stock (%(status)s)", status=statuses.get(status, "")
                 )
-        if other_products:
-            found = self.env["stock.lot"].search(
-                [
-                    ("name", "in", list(other_products)),
-                    ("company_id", "in", [self.company_id.id, False]),
-                ]
+        products = self.env["product.product"].browse(set(other_products.values()))
+        product_names = {product.id: product.display_name for product in products}
+        for name, product_id in other_products.items():
+            refused[name] = self.env._(
+                "is a serial number of %(product)s", product=product_names[product_id]
             )
-            for lot in found:
-                refused.setdefault(
-                    lot.name,
-                    self.env._(
-                        "is a serial number of %(product)s",
-                        product=lot.product_id.display_name,
-                    ),
-                )
         refused.update(self._serial_reserved_elsewhere(lots))
         return {
             name: self.env["stock.lot"].browse(lot_id)
@@ -322,7 +340,10 @@ class StockSerialEntry(models.TransientModel):
         }, refused
 
     def _serial_reserved_elsewhere(self, lot_ids_by_name):
-        """``{name: reason}`` for serials held by another open document."""
+        """``{name: reason}`` for serials another open document has picked.
+
+        Odoo's own reservation elsewhere is no pick: the operator who has the
+        unit in hand takes it over (``_serial_take_over_reservations``)."""
         if not lot_ids_by_name:
             return {}
         lines = self.env["stock.move.line"].search(
@@ -331,6 +352,7 @@ class StockSerialEntry(models.TransientModel):
                 ("state", "not in", ("done", "cancel")),
                 ("quantity", ">", 0),
                 ("move_id", "!=", self.move_id.id),
+                ("picked", "=", True),
             ]
         )
         if not lines:
@@ -340,12 +362,28 @@ class StockSerialEntry(models.TransientModel):
             documents[line.lot_id.id].add(line.move_id.reference or line.reference)
         return {
             name: self.env._(
-                "is reserved for %(documents)s",
+                "is already picked for %(documents)s",
                 documents=", ".join(sorted(filter(None, documents[lot_id]))),
             )
             for name, lot_id in lot_ids_by_name.items()
             if lot_id in documents
         }
+
+    def _serial_take_over_reservations(self, lots):
+        """Release what Odoo reserved of ``lots`` for other moves (not picked
+        there: ``_serial_reserved_elsewhere`` refused those); return the moves
+        that lost a reservation, to reserve again."""
+        lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", lots.ids),
+                ("state", "not in", ("done", "cancel")),
+                ("move_id", "!=", self.move_id.id),
+                ("picked", "=", False),
+            ]
+        )
+        moves = lines.move_id
+        lines.unlink()
+        return moves
 
     def _serial_pick_names(self, names):
         """Add the serials with these names to the pick list. Return
@@ -533,19 +571,83 @@ class StockSerialEntry(models.TransientModel):
         """Check one scanned code and record it on the wizard's move at once,
         keeping what was entered before. Return ``(state, message)``."""
         self.ensure_one()
-        if self.entered_count >= self.required_count:
-            return "refused", self.env._(
-                "all %(count)s units already have their serial number: %(code)s "
-                "is one too many",
-                count=self.required_count,
-                code=gs1.printable(code),
-            )
+        name, error = self._serial_scan_name(code)
+        if error:
+            return "refused", error
         if self.mode == "add":
-            state, message = self._serial_scan_add(code)
-        else:
-            state, message = self._serial_scan_pick(code)
+            return self._serial_scan_receipt_line(name)
+        if name in self.lot_ids.mapped("name"):
+            return "repeat", self.env._("%(name)s is already in the list", name=name)
+        if self.entered_count >= self.required_count:
+            return "refused", self._serial_one_too_many(name)
+        state, message = self._serial_scan_pick(name)
         if state == "ok":
-            # the move takes exactly what was entered so far; the rest of its
+            # the move takes exactly what was picked so far; the rest of its
             # units wait for their scans (or a backorder)
             self._serial_apply_move()
         return state, message
+
+    def _serial_one_too_many(self, name):
+        return self.env._(
+            "all %(count)s units already have their serial number: %(name)s is "
+            "one too many",
+            count=self.required_count,
+            name=name,
+        )
+
+    def _serial_scan_receipt_line(self, name):
+        """A unit scanned on an open receipt: its line is marked picked (an
+        announced serial is checked), or a line gets its name. Lines not
+        scanned stay unpicked: validating takes the scanned ones and leaves the
+        others for a backorder."""
+        move = self.move_id
+        lines = move.move_line_ids.filtered(
+            lambda ml: ml.state not in ("done", "cancel")
+        )
+        named = lines.filtered(lambda ml: (ml.lot_id.name or ml.lot_name) == name)
+        expected = self._serial_lines_of("expected_names")
+        if named:
+            if all(named.mapped("picked")):
+                return "repeat", self.env._(
+                    "%(name)s is already in the list", name=name
+                )
+            named.picked = True
+            if name in expected:
+                return "ok", self.env._("%(name)s expected: checked", name=name)
+            return "ok", self.env._("%(name)s checked", name=name)
+        picked = lines.filtered(lambda ml: ml.picked and (ml.lot_id or ml.lot_name))
+        if len(picked) >= self.required_count:
+            return "refused", self._serial_one_too_many(name)
+        invalid = self._serial_check_names([name])
+        if invalid:
+            return "refused", f"{name}: {invalid[name]}"
+        lot = self._serial_lots_for_names([name], create=False).get(name)
+        values = {"lot_id": lot.id} if lot else {"lot_name": name}
+        empty = lines.filtered(
+            lambda ml: (
+                not ml.lot_id
+                and not ml.lot_name
+                and not ml.picked
+                and float_compare(ml.quantity, 1, precision_digits=6) == 0
+            )
+        )[:1]
+        if empty:
+            empty.write(dict(values, picked=True))
+        else:
+            self.env["stock.move.line"].create(
+                dict(
+                    values,
+                    move_id=move.id,
+                    picking_id=move.picking_id.id,
+                    product_id=move.product_id.id,
+                    product_uom_id=move.product_id.uom_id.id,
+                    company_id=move.company_id.id,
+                    location_id=move.location_id.id,
+                    location_dest_id=move.location_dest_id.id,
+                    quantity=1,
+                    picked=True,
+                )
+            )
+        if expected and name not in expected:
+            return "ok", self.env._("%(name)s added (not expected)", name=name)
+        return "ok", self.env._("%(name)s added", name=name)

@@ -355,7 +355,10 @@ class StockSerialPurchaseImport(models.TransientModel):
             existing_by_name = defaultdict(lambda: self.env["stock.lot"])
             for lot in existing:
                 existing_by_name[lot.name] |= lot
-            announced = self._serial_announced(existing)
+            orders = self.env["purchase.order"].browse(
+                {order.id for order, _product in groups}
+            )
+            announced = self._serial_announced(existing, orders)
             for product, row in entries:
                 name = row[COL_SERIAL]
                 for lot in existing_by_name.get(name, []):
@@ -376,13 +379,16 @@ class StockSerialPurchaseImport(models.TransientModel):
                     break
         return errors
 
-    def _serial_announced(self, lots):
+    def _serial_announced(self, lots, orders):
         """Of ``lots``, the serials an advance shipping list may list again:
         planned on a line of the orders being imported."""
         if self.kind != "expected":
             return lots.browse()
         return lots.filtered(
-            lambda lot: lot.serial_status == "planned" and lot.purchase_line_id
+            lambda lot: (
+                lot.serial_status == "planned"
+                and lot.purchase_line_id.order_id in orders
+            )
         )
 
     def _serial_allocate_expected(self, groups):

@@ -141,11 +141,19 @@ patch(FormController.prototype, {
         const orm = useService("orm");
         const notification = useService("notification");
         const barcode = useService("barcode");
-        useBus(barcode.bus, "barcode_scanned", async (ev) => {
+        // scans are handled one after the other, in order: a fast second scan
+        // waits for the first one's save, server call and reload
+        let queue = Promise.resolve();
+        useBus(barcode.bus, "barcode_scanned", (ev) => {
             const { barcode: code, target } = ev.detail;
             if (target && target.closest && target.closest(".modal, .o_dialog")) {
                 return;
             }
+            // a failed scan still lets the next one run; its error is shown
+            const run = () => handleScan(code);
+            queue = queue.then(run, run);
+        });
+        const handleScan = async (code) => {
             const record = this.model.root;
             if (record.isNew || !(await record.save())) {
                 notification.add(_t("Save the transfer before scanning serials."), {
@@ -162,6 +170,6 @@ patch(FormController.prototype, {
                 type: result.type,
                 title: _t("Scanned %s", code),
             });
-        });
+        };
     },
 });

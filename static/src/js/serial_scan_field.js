@@ -9,8 +9,9 @@
 // server answers. Scans made meanwhile wait in a queue, in order: none is
 // lost and none is merged with the next. Typing by hand works the same way.
 
-import { Component, useRef } from "@odoo/owl";
+import { Component } from "@odoo/owl";
 import { registry } from "@web/core/registry";
+import { useAutofocus } from "@web/core/utils/hooks";
 import { standardFieldProps } from "@web/views/fields/standard_field_props";
 
 export class SerialScanField extends Component {
@@ -18,12 +19,23 @@ export class SerialScanField extends Component {
     static props = { ...standardFieldProps, placeholder: { type: String, optional: true } };
 
     setup() {
-        this.input = useRef("input");
+        // focused when the dialog opens (and reopens after Add to List)
+        this.input = useAutofocus({ refName: "input" });
         this.queue = [];
         this.busy = false;
     }
 
     onKeydown(ev) {
+        if (ev.ctrlKey && (ev.key === "]" || ev.code === "BracketRight")) {
+            // scanners send GS1's FNC1 separator as Ctrl+]: keep it as GS, or
+            // the fields of a GS1 code would run into each other
+            ev.preventDefault();
+            const input = this.input.el;
+            const at = input.selectionStart ?? input.value.length;
+            input.value = input.value.slice(0, at) + "\x1d" + input.value.slice(at);
+            input.selectionStart = input.selectionEnd = at + 1;
+            return;
+        }
         if (ev.key !== "Enter") {
             return;
         }
