@@ -123,7 +123,16 @@ class ProductCategory(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         categories = super().create(vals_list)
-        categories._serial_flag_overrides(vals_list)
+        # a setting created with a value other than the inherited one is an
+        # override
+        for category, vals in zip(categories, vals_list, strict=True):
+            flags = serial_settings.overridden(
+                vals, category._serial_inherited_values()
+            )
+            if flags:
+                super(ProductCategory, category).write(
+                    {serial_settings.custom_field(s): True for s in flags}
+                )
         return categories
 
     def write(self, vals):
@@ -142,18 +151,6 @@ class ProductCategory(models.Model):
             flag_vals = {serial_settings.custom_field(s): True for s in flags}
             super(ProductCategory, categories).write(dict(vals, **flag_vals))
         return True
-
-    def _serial_flag_overrides(self, vals_list):
-        """Flag as overridden the settings created with a value other than the
-        inherited one."""
-        for category, vals in zip(self, vals_list, strict=True):
-            flags = serial_settings.overridden(
-                vals, category._serial_inherited_values()
-            )
-            if flags:
-                super(ProductCategory, category).write(
-                    {serial_settings.custom_field(s): True for s in flags}
-                )
 
     def action_serial_use_parent(self, settings=None):
         """Go back to the parent's value for ``settings`` (default: all)."""

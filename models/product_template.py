@@ -125,7 +125,9 @@ class ProductTemplate(models.Model):
             )
 
     def write(self, vals):
-        res = self._serial_write_flagging_overrides(vals)
+        res = True
+        for templates, template_vals in self._serial_write_batches(vals):
+            res = super(ProductTemplate, templates).write(template_vals) and res
         if vals.get("tracking"):
             # Lots of a product switched to (or from) serial tracking get
             # (or lose) their status; nothing is ever deleted.
@@ -232,11 +234,12 @@ class ProductTemplate(models.Model):
                 )
         return templates
 
-    def _serial_write_flagging_overrides(self, vals):
-        """``super().write(vals)``, the settings written with a value other
-        than the category's flagged as overrides in the same write."""
+    def _serial_write_batches(self, vals):
+        """``(records, vals)`` to write so that the settings written with a
+        value other than the category's are flagged as overrides in the same
+        write."""
         if not any(setting in vals for setting in serial_settings.SETTINGS):
-            return super().write(vals)
+            return [(self, vals)]
         category = None
         if "categ_id" in vals:
             category = self.env["product.category"].browse(vals["categ_id"])
@@ -245,10 +248,13 @@ class ProductTemplate(models.Model):
             inherited = template._serial_inherited_values(category)
             flags = tuple(serial_settings.overridden(vals, inherited))
             groups[flags] = groups.get(flags, self.browse()) | template
-        for flags, templates in groups.items():
-            flag_vals = {serial_settings.custom_field(s): True for s in flags}
-            super(ProductTemplate, templates).write(dict(vals, **flag_vals))
-        return True
+        return [
+            (
+                templates,
+                dict(vals, **{serial_settings.custom_field(s): True for s in flags}),
+            )
+            for flags, templates in groups.items()
+        ]
 
     def action_serial_use_category(self, settings=None):
         """Go back to the category's value for ``settings`` (default: all)."""
