@@ -468,22 +468,6 @@ class TestScanPick(SerialCase):
         self.assertEqual(len(first.move_ids.move_line_ids.lot_id), 1)
         self.assertNotEqual(first.move_ids.move_line_ids.lot_id.name, "TO-1")
 
-    def test_consignment_stock_does_not_ship(self):
-        owner = self.env["res.partner"].create({"name": "Consignor Ltd"})
-        self.env["stock.quant"]._update_available_quantity(
-            self.product,
-            self.stock,
-            1,
-            lot_id=self.env["stock.lot"].create(
-                {"name": "OWN-1", "product_id": self.product.id}
-            ),
-            owner_id=owner,
-        )
-        picking = self._delivery(1)
-        wizard = self._entry(picking.move_ids, serial_text="OWN-1")
-        with self.assertRaisesRegex(ValidationError, "OWN-1: belongs to Consignor Ltd"):
-            wizard.action_apply()
-
     def test_numeric_serial_that_starts_like_gs1(self):
         self._receive(["0212345678901234"])
         picking = self._delivery(1)

@@ -252,14 +252,7 @@ class StockSerialEntry(models.TransientModel):
                                JOIN stock_location ql ON ql.id = q.location_id
                               WHERE q.lot_id = l.id AND q.quantity > 0
                                 AND ql.parent_path LIKE %(path)s),
-                       l.serial_on_hold, l.serial_hold_reason,
-                       -- consignment: units here that belong to someone else
-                       ARRAY(SELECT DISTINCT q.owner_id
-                               FROM stock_quant q
-                               JOIN stock_location ql ON ql.id = q.location_id
-                              WHERE q.lot_id = l.id AND q.quantity > 0
-                                AND ql.parent_path LIKE %(path)s
-                                AND q.owner_id IS NOT NULL)
+                       l.serial_on_hold, l.serial_hold_reason
                   FROM unnest(%(names)s::varchar[]) AS n(name)
                   LEFT JOIN stock_lot l
                          ON l.name = n.name
@@ -280,9 +273,6 @@ class StockSerialEntry(models.TransientModel):
             ._fields["serial_status"]
             ._description_selection(self.env)
         )
-        allowed_owner = (
-            self.move_id.picking_id.owner_id.id or self.move_id.restrict_partner_id.id
-        )
         other_products = {}
         for name in names:
             rows = candidates[name]
@@ -299,17 +289,11 @@ class StockSerialEntry(models.TransientModel):
                     other_products[name] = rows[0][1]
                 continue
             lot_id, _product, status, locations, here, rest = mine[0]
-            held, reason, owners = rest
-            owners = [owner for owner in owners if owner != allowed_owner]
+            held, reason = rest
+            # consignment stock may leave as in Odoo, whose reservation takes
+            # quants of any owner for a move that names none
             if held:
                 refused[name] = self.env._("is on hold: %(reason)s", reason=reason)
-            elif here and owners:
-                refused[name] = self.env._(
-                    "belongs to %(owner)s (consignment stock)",
-                    owner=", ".join(
-                        self.env["res.partner"].browse(owners).mapped("display_name")
-                    ),
-                )
             elif here:
                 lots[name] = lot_id
             elif locations:
