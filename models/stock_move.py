@@ -129,12 +129,15 @@ class StockMove(models.Model):
                     quantity, move.product_id.uom_id, round=False
                 )
                 if not float_is_zero(units - round(units), precision_digits=6):
+                    # formatted outside _(): the term extractor evaluates its
+                    # arguments and cannot read an f-string of local names
+                    shown = format(units, "g")
                     errors.append(
                         _(
                             "%(ref)s, %(product)s: %(qty)s %(uom)s",
                             ref=move.reference or move.picking_id.name or move.name,
                             product=move.product_id.display_name,
-                            qty=f"{units:g}",
+                            qty=shown,
                             uom=move.product_id.uom_id.name,
                         )
                     )

@@ -39,12 +39,14 @@ class StockScrap(models.Model):
                 scrap.scrap_qty, scrap.product_id.uom_id, round=False
             )
             if float_compare(quantity, 1, precision_digits=6) != 0:
+                # formatted outside _(): the term extractor evaluates its args
+                shown = format(quantity, "g")
                 errors.append(
                     _(
                         "%(serial)s: a serial number stands for exactly one unit, "
                         "this scrap is of %(qty)s",
                         serial=scrap.lot_id.name,
-                        qty=f"{quantity:g}",
+                        qty=shown,
                     )
                 )
         errors += scraps.lot_id._serial_hold_refusals()

@@ -18,7 +18,10 @@ git -C "$SST_ROOT" ls-files -z --cached --others --exclude-standard \
     | (cd "$SST_ROOT" && xargs -0 cp --parents -t "$copy/$SST_MODULE")
 db=sst_i18n_$$
 sst_copy_db "$SST_TEMPLATE" "$db"
-opts=(-c "$SST_RUN/odoo.conf" --addons-path="$SST_ODOO_ADDONS,$copy"
+# the addons path of the other scripts, with the clean copy for the add-on's link
+# (and the stand-ins of scripts/odoo_compat.py, when the Odoo tree needs them)
+addons=${SST_ADDONS_PATH/"$SST_RUN/addons"/$copy}
+opts=(-c "$SST_RUN/odoo.conf" --addons-path="$addons"
     --data-dir="$SST_DATA_DIR" --no-http --log-level=warn -d "$db")
 "$SST_PY" -m odoo "${opts[@]}" -i "$SST_MODULE" --stop-after-init
 "$SST_PY" -m odoo "${opts[@]}" --modules="$SST_MODULE" --stop-after-init \
