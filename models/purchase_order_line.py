@@ -267,6 +267,34 @@ class PurchaseOrderLine(models.Model):
         )
         if done_lines:
             done_lines._serial_unlink_planned_lots()
+        # A receipt that took serials the order did not announce leaves more
+        # planned serials than units still to come: the surplus goes, keeping
+        # those already on an open receipt line, then the first announced.
+        for line in self - done_lines:
+            planned = line.serial_lot_ids.filtered(
+                lambda lot: lot.serial_status == "planned"
+            )
+            to_come = line._serial_required_count() - int(
+                line.product_uom._compute_quantity(
+                    line.qty_received, line.product_id.uom_id
+                )
+            )
+            surplus = len(planned) - max(to_come, 0)
+            if surplus <= 0:
+                continue
+            busy = (
+                self.env["stock.move.line"]
+                .sudo()
+                .search(
+                    [
+                        ("lot_id", "in", planned.ids),
+                        ("state", "not in", ("done", "cancel")),
+                    ]
+                )
+                .lot_id
+            )
+            keep_order = (planned & busy) + (planned - busy).sorted("id")
+            line._serial_delete_planned(keep_order[len(keep_order) - surplus :])
 
     def unlink(self):
         self._serial_unlink_planned_lots()
