@@ -519,3 +519,16 @@ class TestScanPick(SerialCase):
             sorted(receipt.move_line_ids.lot_id.mapped("name")), ["AN-2", "AN-3"]
         )
         self.assertEqual(self._lots(["AN-1"]).serial_status, "planned")
+
+    def test_a_serial_listed_by_hand_is_checked_by_id(self):
+        self._receive(["SAME-1"])
+        self._receive(["SAME-1"], product=self.product2)
+        picking = self._delivery(1)
+        wizard = self._entry(picking.move_ids)
+        wizard.lot_ids = self._lots(["SAME-1"], self.product2)
+        before = self._counts()
+        with self.assertRaisesRegex(
+            ValidationError, r"SAME-1: is not a serial of \[SW\] Serial Widget"
+        ):
+            wizard.action_apply()
+        self.assertEqual(self._counts(), before)

@@ -505,13 +505,26 @@ class StockSerialEntry(models.TransientModel):
         number matches the required quantity.
         """
         self.ensure_one()
+        checked = []
         if self._serial_has_pending_input():
-            self._serial_enter(self._serial_read_input(), strict=True)
+            checked, _refused = self._serial_enter(
+                self._serial_read_input(), strict=True
+            )
         self._serial_settle_expected()
         self._serial_check_count()
         if self.mode == "remove":
-            # serials listed earlier may have moved or been taken since
-            _lots, refused = self._serial_pick_lookup(self.lot_ids.mapped("name"))
+            # serials listed earlier may have moved or been taken since, and
+            # one added to the list by hand may be any serial: each is checked
+            # (by id: another product's serial of the same name is no match)
+            checked = set(checked)
+            earlier = self.lot_ids.filtered(lambda lot: lot.name not in checked)
+            lots, refused = self._serial_pick_lookup(earlier.mapped("name"))
+            for lot in earlier:
+                if lot.name not in refused and lots.get(lot.name) != lot:
+                    refused[lot.name] = _(
+                        "is not a serial of %(product)s on hand here",
+                        product=self.product_id.display_name,
+                    )
             if refused:
                 self._serial_raise_refused([], refused)
         if self.mode == "add":

@@ -407,13 +407,10 @@ class StockSerialEntry(models.TransientModel):
             refused.update(invalid)
             self.report = self._serial_report_text(duplicates, already, refused)
             return accepted, refused
-        if strict:
-            _lots, invalid = self._serial_pick_lookup(
-                [name for name in names if name not in set(self.lot_ids.mapped("name"))]
-            )
-            if invalid:
-                self._serial_raise_refused([], invalid)
         accepted, already, invalid = self._serial_pick_names(names)
+        if strict and invalid:
+            # raising undoes the additions: nothing is kept
+            self._serial_raise_refused([], invalid)
         refused.update(invalid)
         self.write(
             {
