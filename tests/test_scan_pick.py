@@ -532,3 +532,13 @@ class TestScanPick(SerialCase):
         ):
             wizard.action_apply()
         self.assertEqual(self._counts(), before)
+
+    def test_select_all_offers_only_what_can_leave(self):
+        self._receive(["SA-1", "SA-2", "SA-3"])
+        other = self._delivery(1)
+        self._entry(other.move_ids, serial_text="SA-1").action_apply()
+        self._lots(["SA-2"]).action_serial_hold("inspection")
+        picking = self._delivery(1)
+        wizard = self._entry(picking.move_ids)
+        wizard.action_select_all()
+        self.assertEqual(wizard.lot_ids.mapped("name"), ["SA-3"])

@@ -457,6 +457,24 @@ class StockSerialEntry(models.TransientModel):
                     ("quantity", ">", 0),
                 ],
             ),
+            # what Apply would refuse is not offered: held serials, and those
+            # another document picked already
+            ("serial_on_hold", "=", False),
+            (
+                "id",
+                "not in",
+                self.env["stock.move.line"]
+                ._search(
+                    [
+                        ("product_id", "=", self.product_id.id),
+                        ("lot_id", "!=", False),
+                        ("picked", "=", True),
+                        ("state", "not in", ("done", "cancel")),
+                        ("move_id", "!=", self.move_id.id),
+                    ]
+                )
+                .subselect("lot_id"),
+            ),
         ]
         search = (self.lot_search or "").strip()
         if "*" in search:
