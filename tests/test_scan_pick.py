@@ -542,3 +542,16 @@ class TestScanPick(SerialCase):
         wizard = self._entry(picking.move_ids)
         wizard.action_select_all()
         self.assertEqual(wizard.lot_ids.mapped("name"), ["SA-3"])
+
+    def test_another_companys_serial_is_said_to_be_one(self):
+        other = self.env["res.company"].create({"name": "Sister Co"})
+        self.env["stock.lot"].create(
+            {"name": "SIS-1", "product_id": self.product.id, "company_id": other.id}
+        )
+        picking = self._delivery(1)
+        wizard = self._entry(picking.move_ids, serial_text="SIS-1")
+        with self.assertRaisesRegex(
+            ValidationError,
+            r"SIS-1: is a serial number of another company \(Sister Co\)",
+        ):
+            wizard.action_apply()

@@ -274,6 +274,7 @@ class StockSerialEntry(models.TransientModel):
             ._description_selection(self.env)
         )
         other_products = {}
+        unknown = []
         for name in names:
             rows = candidates[name]
             # a company serial and a shared one (no company) may have one name:
@@ -284,7 +285,7 @@ class StockSerialEntry(models.TransientModel):
             )
             if not mine:
                 if rows[0][0] is None:
-                    refused[name] = self.env._("unknown serial number")
+                    unknown.append(name)
                 else:
                     other_products[name] = rows[0][1]
                 continue
@@ -310,6 +311,7 @@ class StockSerialEntry(models.TransientModel):
                 refused[name] = self.env._(
                     "is not in stock (%(status)s)", status=statuses.get(status, "")
                 )
+        refused.update(self._serial_unknown_reasons(unknown))
         products = self.env["product.product"].browse(set(other_products.values()))
         product_names = {product.id: product.display_name for product in products}
         for name, product_id in other_products.items():
@@ -322,6 +324,34 @@ class StockSerialEntry(models.TransientModel):
             for name, lot_id in lots.items()
             if name not in refused
         }, refused
+
+    def _serial_unknown_reasons(self, names):
+        """Reasons for names no serial of this company has: a serial of
+        another company is said to be one (without showing more of it)."""
+        if not names:
+            return {}
+        elsewhere = (
+            self.env["stock.lot"]
+            .sudo()
+            .search(
+                [
+                    ("name", "in", names),
+                    ("company_id", "not in", [self.company_id.id, False]),
+                ]
+            )
+        )
+        companies = defaultdict(set)
+        for lot in elsewhere:
+            companies[lot.name].add(lot.company_id.name)
+        return {
+            name: self.env._(
+                "is a serial number of another company (%(companies)s)",
+                companies=", ".join(sorted(companies[name])),
+            )
+            if name in companies
+            else self.env._("unknown serial number")
+            for name in names
+        }
 
     def _serial_reserved_elsewhere(self, lot_ids_by_name):
         """``{name: reason}`` for serials another open document has picked.
