@@ -62,6 +62,16 @@ def serial_barcode(symbology, value, width_mm):
     return symbology, _barcode(symbology, value)[1]
 
 
+def _gs1_carries(data, serial):
+    """True when the element string ``data`` reads back with ``serial`` as its
+    AI 21: that AI takes at most 20 characters of GS1's set, and a serial
+    beyond it would make a symbol scanners refuse."""
+    try:
+        return gs1.parse(data).serial == serial
+    except SerialInputError:
+        return False
+
+
 def label_code(symbology, lot):
     """(symbology, value) of a serial's label barcode: for GS1 symbologies
     the element string (01) GTIN + (21) serial, when the product has a GTIN."""
@@ -69,13 +79,8 @@ def label_code(symbology, lot):
         gtin = gs1.gtin14(lot.product_id.barcode)
         if gtin:
             data = gs1.element_string(gtin, lot.name)
-            try:
-                # AI 21 takes at most 20 characters of GS1's set: a serial
-                # beyond it would make a symbol scanners refuse
-                if gs1.parse(data).serial == lot.name:
-                    return symbology, data
-            except SerialInputError:
-                pass
+            if _gs1_carries(data, lot.name):
+                return symbology, data
         return GS1_PLAIN[symbology], lot.name
     return symbology, lot.name
 

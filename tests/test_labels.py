@@ -261,6 +261,15 @@ class TestSerialLabels(SerialCase):
                 gtin = "0109501101020917"
                 expected = [f"{gtin}21SN-L-0001", f"{gtin}21SN-L-0002"]
                 self.assertEqual(sorted(texts), sorted([*expected, self.long_lot.name]))
+        # AI 21 takes 20 characters at most: a longer serial gets the plain code
+        too_long = self.env["stock.lot"].create(
+            {"name": "SERIAL-TOO-LONG-FOR-AI21", "product_id": self.product.id}
+        )
+        report = self.env["report.stock_serial_tracking.report_serial_label"]
+        values = report._get_report_values(
+            too_long.ids, self._options("a4_3x8", barcode_type="gs1_datamatrix")
+        )
+        self.assertEqual(values["pages"][0][0][2]["symbology"], "datamatrix")
         zpl_text, _type = self.env["ir.actions.report"]._render_qweb_text(
             ZPL_REPORT,
             self.lots[:1].ids,
