@@ -15,12 +15,21 @@ registry.category("web_tour.tours").add("stock_serial_tracking_config_tour", {
             run: "press Enter",
         },
         {
+            // the search has been applied (a reload of the list would close
+            // the Actions menu opened below)
+            trigger: ".o_searchview_facet:contains('Tour Config')",
+        },
+        {
             trigger: ".o_list_view .o_data_row:contains('Tour Config C')",
         },
         {
             content: "Select the three products",
             trigger: ".o_list_view thead .o_list_record_selector input",
             run: "click",
+        },
+        {
+            content: "The selection is shown before the Actions menu opens",
+            trigger: ".o_list_selection_box",
         },
         {
             trigger: ".o_cp_action_menus .dropdown-toggle",
