@@ -38,6 +38,13 @@ class ResCompany(models.Model):
         domain="[('usage', '=', 'internal'), ('company_id', 'in', [id, False])]",
         help="Serials rejected by quality control are moved here.",
     )
+    serial_count_missing_location_id = fields.Many2one(
+        "stock.location",
+        string="Missing Serials Location",
+        domain="[('usage', '=', 'internal'), ('company_id', 'in', [id, False])]",
+        help="Serial counts propose to move the serials nobody scanned here "
+        "(instead of writing them off); each count may change it.",
+    )
 
     # --- labels ---
     # Last layout chosen in the serial label wizard, reused by the next print

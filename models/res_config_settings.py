@@ -16,3 +16,6 @@ class ResConfigSettings(models.TransientModel):
     serial_reject_location_id = fields.Many2one(
         related="company_id.serial_reject_location_id", readonly=False
     )
+    serial_count_missing_location_id = fields.Many2one(
+        related="company_id.serial_count_missing_location_id", readonly=False
+    )

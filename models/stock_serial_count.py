@@ -89,6 +89,14 @@ class StockSerialCount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if "missing_location_id" not in vals:
+                # the company's choice, which each count may change
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["missing_location_id"] = (
+                    company.serial_count_missing_location_id.id
+                )
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "stock.serial.count"
