@@ -59,12 +59,14 @@ banner() { printf '\n========== %s ==========\n' "$*"; }
 # ------------------------------------------------------------------ dependencies
 ensure_deps() {
     local pyok=1
-    # pip only when a requirement is missing or at another version: offline-friendly
-    "$SST_PY" - requirements.txt <<'EOF' || pyok=0
+    # runtime (requirements.txt) and tests/lint (requirements-dev.txt); pip only when
+    # a requirement is missing or at another version: offline-friendly
+    local reqs=(-r requirements.txt -r requirements-dev.txt)
+    "$SST_PY" - requirements.txt requirements-dev.txt <<'EOF' || pyok=0
 import re, sys
 from importlib.metadata import PackageNotFoundError, version
 bad = []
-for line in open(sys.argv[1]):
+for line in (line for path in sys.argv[1:] for line in open(path)):
     line = line.split("#", 1)[0].split(";", 1)[0].strip()
     m = re.match(r"([A-Za-z0-9._-]+)(?:\[.*\])?\s*(?:==\s*([^,\s]+))?", line)
     if not line or not m:
@@ -81,11 +83,11 @@ if bad:
 EOF
     if [ "$pyok" = 0 ]; then
         if [ "$install" = 1 ]; then
-            banner "pip install -r requirements.txt"
-            "$SST_PY" -m pip install -q --disable-pip-version-check -r requirements.txt \
-                || sst_log "pip install -r requirements.txt failed"
+            banner "pip install ${reqs[*]}"
+            "$SST_PY" -m pip install -q --disable-pip-version-check "${reqs[@]}" \
+                || sst_log "pip install ${reqs[*]} failed"
         else
-            sst_log "python test dependencies missing (pip install -r requirements.txt)"
+            sst_log "python test dependencies missing (pip install ${reqs[*]})"
         fi
     fi
     if [ "$run_odoo" = 1 ]; then
