@@ -11,7 +11,7 @@
     "website": "https://github.com/serial-tracking/stock_serial_tracking",
     "maintainers": ["serial-tracking"],
     "development_status": "Beta",
-    "depends": ["stock", "purchase_stock", "mrp", "portal", "barcodes"],
+    "depends": ["stock", "purchase_stock", "sale_stock", "mrp", "portal", "barcodes"],
     "external_dependencies": {"python": ["openpyxl", "qrcode", "biip"]},
     "data": [
         "security/stock_serial_security.xml",
