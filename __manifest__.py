@@ -45,6 +45,9 @@
         "views/stock_serial_count_views.xml",
         "views/stock_picking_return_views.xml",
         "views/portal_templates.xml",
+        "views/stock_lot_sale_views.xml",
+        "views/sale_order_views.xml",
+        "wizards/stock_serial_entry_sale_views.xml",
     ],
     "demo": [
         "demo/stock_serial_demo.xml",
@@ -53,6 +56,7 @@
         "web.assets_backend": [
             "stock_serial_tracking/static/src/js/serial_scan.js",
             "stock_serial_tracking/static/src/js/serial_tracing_field.js",
+            "stock_serial_tracking/static/src/js/serial_sale_tracing_field.js",
             "stock_serial_tracking/static/src/xml/serial_tracing_field.xml",
             "stock_serial_tracking/static/src/js/serial_scan_field.js",
             "stock_serial_tracking/static/src/js/sml_pick_from.js",

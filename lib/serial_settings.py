@@ -13,7 +13,7 @@ below.
 DEFAULTS = {
     "serial_required_receipt": True,
     "serial_required_delivery": True,
-    "serial_required_sale": True,
+    "serial_required_sale": False,
     "serial_auto_generate": False,
     "serial_format": False,
     "serial_warranty_months": 0,

@@ -24,3 +24,8 @@ from . import purchase_order
 from . import purchase_order_line
 from . import mrp_production
 from . import stock_serial_readiness
+from . import stock_lot_sale
+from . import stock_quant_sale
+from . import stock_move_sale
+from . import sale_order
+from . import sale_order_line

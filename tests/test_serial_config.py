@@ -23,9 +23,9 @@ class TestSerialCategoryDefaults(SerialCase):
 
     def test_new_category_and_product_take_defaults(self):
         self.assertTrue(self.categ.serial_required_receipt)
-        self.assertTrue(self.categ.serial_required_sale)
+        self.assertFalse(self.categ.serial_required_sale)
         self.assertFalse(self.categ.serial_format)
-        self.assertTrue(self.drill.serial_required_sale)
+        self.assertFalse(self.drill.serial_required_sale)
         self.assertFalse(self.drill.serial_warranty_months_custom)
 
     def test_category_change_reaches_subcategories_and_products(self):

@@ -8,3 +8,4 @@ from . import stock_serial_label_wizard
 from . import stock_serial_trace
 from . import stock_serial_purchase_import
 from . import stock_serial_config
+from . import stock_serial_entry_sale
