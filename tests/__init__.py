@@ -24,3 +24,4 @@ from . import test_hold
 from . import test_count
 from . import test_sale
 from . import test_sale_tour
+from . import test_flows

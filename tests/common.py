@@ -1,10 +1,47 @@
+"""Shared fixtures and one helper per flow for the add-on's Odoo tests.
+
+Fixtures (class attributes, made once per test class by ``SerialCase.setUpClass``):
+
+- ``company``, ``warehouse`` and its ``stock`` location, an internal ``shelf`` in it;
+  ``supplier_loc``, ``customer_loc``;
+- ``vendor`` and ``customer`` partners;
+- ``product`` and ``product2``, tracked by serial number (internal references
+  ``SW`` and ``SG``), ``lot_product`` tracked by lot;
+- ``stock_user`` (Inventory / User) and ``mrp_user`` (Manufacturing / User): the
+  plain users the main flows also run as (``@users("serial_stock_user")`` or
+  ``self.with_user(...)``); every other test runs as the superuser.
+
+Flows, driven the way a user drives them (the entry wizard, Odoo's buttons and
+wizards), each returning what the test goes on with:
+
+- ``_receive(names)``: a validated receipt of these new serials;
+- ``_deliver(lots)``: a validated delivery of these serials to a customer;
+- ``_return(picking)``: Odoo's *Return* of a delivery (customer return) or of a
+  receipt (return to vendor), validated unless ``validate=False``;
+- ``_mo(product)`` then ``_produce(production, lots)``: a confirmed manufacturing
+  order, then its components' serials picked and the order marked done;
+- ``_scrap(lot)``: a scrap order of one serial (not validated).
+
+Building blocks: ``_picking`` (a confirmed transfer of one move), ``_receipt`` /
+``_delivery`` (confirmed, the delivery reserved), ``_entry`` (the serial entry wizard of
+a move, opened through its action), ``_upload`` (a file given to that wizard),
+``_set_lines`` (move lines typed by hand in the detailed operations), ``_validate``,
+``_lots`` (serials by name), ``_delivery_of`` (the delivery that shipped a serial),
+``_xlsx`` (a workbook's bytes), ``_refusal`` (the message of the ``UserError`` a call
+raises).
+"""
+
+import base64
+import io
+
 from odoo import Command
-from odoo.tests import Form, TransactionCase
+from odoo.exceptions import UserError
+from odoo.tests import Form, TransactionCase, new_test_user
 
 
 class SerialCase(TransactionCase):
     """Shared fixtures: one warehouse, a vendor, a customer, serial products,
-    and helpers that drive operations the way users do."""
+    plain users, and helpers that drive operations the way users do."""
 
     @classmethod
     def setUpClass(cls):
@@ -31,6 +68,18 @@ class SerialCase(TransactionCase):
                 "tracking": "lot",
             }
         )
+        cls.stock_user = new_test_user(
+            cls.env,
+            login="serial_stock_user",
+            name="Stella Stock",
+            groups="stock.group_stock_user",
+        )
+        cls.mrp_user = new_test_user(
+            cls.env,
+            login="serial_mrp_user",
+            name="Manu Maker",
+            groups="mrp.group_mrp_user",
+        )
 
     @classmethod
     def _serial_product(cls, name, code, **values):
@@ -46,7 +95,22 @@ class SerialCase(TransactionCase):
             )
         )
 
-    # ------------------------------------------------------------------
+    @classmethod
+    def _bom(cls, product, components):
+        """A normal bill of materials: ``components`` is [(product, qty), ...]."""
+        return cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "product_qty": 1,
+                "type": "normal",
+                "bom_line_ids": [
+                    Command.create({"product_id": comp.id, "product_qty": qty})
+                    for comp, qty in components
+                ],
+            }
+        )
+
+    # ------------------------------------------------------------------ transfers
     def _picking(self, picking_type, source, destination, product, qty, partner=None):
         picking = self.env["stock.picking"].create(
             {
@@ -71,11 +135,62 @@ class SerialCase(TransactionCase):
         picking.action_confirm()
         return picking
 
-    def _entry(self, move, **values):
-        action = move.action_open_serial_entry()
-        self.assertEqual(action["res_model"], "stock.serial.entry")
-        wizard = self.env["stock.serial.entry"].with_context(**action["context"])
-        return wizard.create(values)
+    def _receipt(self, qty, product=None):
+        """A confirmed receipt from the vendor into stock, lines not filled."""
+        return self._picking(
+            self.warehouse.in_type_id,
+            self.supplier_loc,
+            self.stock,
+            product or self.product,
+            qty,
+            self.vendor,
+        )
+
+    def _delivery(self, qty, product=None):
+        """A confirmed delivery from stock to the customer, reserved by Odoo."""
+        picking = self._picking(
+            self.warehouse.out_type_id,
+            self.stock,
+            self.customer_loc,
+            product or self.product,
+            qty,
+            self.customer,
+        )
+        picking.action_assign()
+        return picking
+
+    def _set_lines(self, picking, serials, quantity=1):
+        """Replace the move lines of ``picking`` (one move) by one picked line per
+        serial, from the move's source to its destination, as a user types them
+        in the detailed operations: a ``stock.lot`` gives ``lot_id``, a name
+        ``lot_name``, ``None`` a line without serial."""
+        move = picking.move_ids
+        move.move_line_ids.unlink()
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": picking.id,
+                    "product_id": move.product_id.id,
+                    "product_uom_id": move.product_uom.id,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                    "quantity": quantity,
+                    **self._serial_vals(serial),
+                }
+                for serial in serials
+            ]
+        )
+        move.picked = True
+        return picking
+
+    @staticmethod
+    def _serial_vals(serial):
+        if serial is None:
+            return {}
+        if isinstance(serial, str):
+            return {"lot_name": serial}
+        return {"lot_id": serial.id}
 
     def _validate(self, picking):
         result = picking.button_validate()
@@ -83,6 +198,25 @@ class SerialCase(TransactionCase):
         self.assertEqual(picking.state, "done")
         return picking
 
+    # ------------------------------------------------------------------ entry wizard
+    def _entry(self, move, **values):
+        action = move.action_open_serial_entry()
+        self.assertEqual(action["res_model"], "stock.serial.entry")
+        wizard = self.env["stock.serial.entry"].with_context(**action["context"])
+        return wizard.create(values)
+
+    def _upload(self, move, filename, data, pick=False):
+        """The entry wizard of ``move`` given the file ``data`` (bytes), added."""
+        wizard = self._entry(
+            move,
+            **{"pick_input_method" if pick else "input_method": "upload"},
+            upload_filename=filename,
+            upload_file=base64.b64encode(data),
+        )
+        wizard.action_add()
+        return wizard
+
+    # ------------------------------------------------------------------ flows
     def _receive(self, names, product=None, partner=None, destination=None):
         product = product or self.product
         picking = self._picking(
@@ -111,11 +245,110 @@ class SerialCase(TransactionCase):
         wizard.action_apply()
         return self._validate(picking)
 
+    def _ship(self, names, partner=None):
+        """Receive these serials, then deliver them (``_delivery_of`` gives the
+        delivery); the serials."""
+        self._receive(names)
+        lots = self._lots(names)
+        self._deliver(lots, partner)
+        return lots
+
+    def _return(self, picking, validate=True):
+        """Odoo's Return of ``picking`` (every line, one unit each), picked; the
+        return transfer, validated unless ``validate=False``."""
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 1
+        action = wizard.action_create_returns()
+        back = self.env["stock.picking"].browse(action["res_id"])
+        back.move_ids.picked = True
+        return self._validate(back) if validate else back
+
+    def _mo(self, product, qty=1, bom=None, components=None):
+        """A confirmed manufacturing order: from the product's BoM by default,
+        without one if ``components`` ([(product, qty), ...]) are given."""
+        values = {"product_id": product.id, "product_qty": qty}
+        if components is None:
+            bom = bom or self.env["mrp.bom"]._bom_find(product)[product]
+            values["bom_id"] = bom.id
+        else:
+            values["move_raw_ids"] = [
+                Command.create({"product_id": comp.id, "product_uom_qty": comp_qty})
+                for comp, comp_qty in components
+            ]
+        production = self.env["mrp.production"].create(values)
+        production.action_confirm()
+        return production
+
+    def _pick_components(self, production, lots):
+        """The serials of each serial-tracked component picked with the entry
+        wizard of its line."""
+        for move in production.move_raw_ids.filtered(
+            lambda m: m.product_id.tracking == "serial"
+        ):
+            wizard = self._entry(move)
+            self.assertEqual(wizard.mode, "remove")
+            wizard.lot_ids = lots.filtered(
+                lambda lot, m=move: lot.product_id == m.product_id
+            )
+            wizard.action_apply()
+
+    def _produce(self, production, lots=None):
+        """Pick ``lots`` as components (if given), mark the order done; the
+        finished serial."""
+        if lots:
+            self._pick_components(production, lots)
+        result = production.button_mark_done()
+        self.assertIn(result, (True, None), f"unexpected wizard: {result}")
+        self.assertEqual(production.state, "done")
+        return production.lot_producing_id
+
+    def _scrap(self, lot, qty=1, location=None):
+        return self.env["stock.scrap"].create(
+            {
+                "product_id": lot.product_id.id,
+                "lot_id": lot.id,
+                "scrap_qty": qty,
+                "location_id": (location or self.stock).id,
+            }
+        )
+
+    # ------------------------------------------------------------------ lookups
     def _lots(self, names, product=None):
         product = product or self.product
         return self.env["stock.lot"].search(
             [("product_id", "=", product.id), ("name", "in", names)]
         )
+
+    def _delivery_of(self, lot):
+        """The transfer(s) that shipped ``lot`` to a customer."""
+        return (
+            self.env["stock.move.line"]
+            .search(
+                [("lot_id", "=", lot.id), ("location_dest_id.usage", "=", "customer")]
+            )
+            .picking_id
+        )
+
+    def _xlsx(self, rows):
+        """The bytes of a one-sheet workbook holding ``rows``."""
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(list(row))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    def _refusal(self, action, *args, **kwargs):
+        """The message of the UserError (or ValidationError) ``action`` raises."""
+        with self.assertRaises(UserError) as caught:
+            action(*args, **kwargs)
+        return str(caught.exception)
 
     def _form(self, record_or_model, view=None):
         return Form(record_or_model, view=view)

@@ -16,18 +16,8 @@ class TestAutofill(SerialCase):
             serial_format="AF-[[CODE]]-[[INCNUM,NONE,4,1]]",
         )
 
-    def _receipt(self, product, qty):
-        return self._picking(
-            self.warehouse.in_type_id,
-            self.supplier_loc,
-            self.stock,
-            product,
-            qty,
-            self.vendor,
-        )
-
     def test_receipt_filled_from_format(self):
-        picking = self._receipt(self.auto, 3)
+        picking = self._receipt(3, self.auto)
         lines = picking.move_line_ids
         self.assertEqual(len(lines), 3)
         self.assertEqual(
@@ -41,17 +31,17 @@ class TestAutofill(SerialCase):
         self.assertEqual(set(lots.mapped("serial_status")), {"received"})
         # The next receipt continues the numbering.
         self.assertEqual(
-            self._receipt(self.auto, 1).move_line_ids.lot_name, "AF-AR-0004"
+            self._receipt(1, self.auto).move_line_ids.lot_name, "AF-AR-0004"
         )
 
     def test_other_products_untouched(self):
-        picking = self._receipt(self.product, 2)
+        picking = self._receipt(2, self.product)
         self.assertEqual(len(picking.move_line_ids), 2)
         self.assertFalse(any(picking.move_line_ids.mapped("lot_name")))
         self.assertFalse(picking.move_line_ids.lot_id)
 
     def test_user_replaces_with_wizard(self):
-        picking = self._receipt(self.auto, 2)
+        picking = self._receipt(2, self.auto)
         move = picking.move_ids
         wizard = self._entry(move)
         self.assertEqual(wizard.entered_count, 2, "the wizard shows the filled names")
@@ -70,7 +60,7 @@ class TestAutofill(SerialCase):
         self.assertFalse(self._lots(["AF-AR-0001", "AF-AR-0002"], self.auto))
 
     def test_lines_with_a_serial_are_kept(self):
-        picking = self._receipt(self.auto, 3)
+        picking = self._receipt(3, self.auto)
         lines = picking.move_line_ids.sorted("id")
         lines[0].lot_name = "TYPED-1"
         lines[1:].lot_name = False

@@ -3,8 +3,6 @@ refused with a UserError/ValidationError that names the serial, and nothing is
 written (lots, move lines, moves, quants and scraps counted before and after).
 """
 
-import base64
-
 import psycopg2
 
 from odoo import Command, sql_db
@@ -48,31 +46,8 @@ class TestBadInput(SerialCase):
         picking = self._picking(
             self.warehouse.out_type_id, self.stock, self.customer_loc, product, 1
         )
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": product.id,
-                "lot_name": lot_name,
-                "lot_id": lot and lot.id,
-                "quantity": 1,
-                "location_id": self.stock.id,
-                "location_dest_id": self.customer_loc.id,
-            }
-        )
-        picking.move_ids.picked = True
+        self._set_lines(picking, [lot or lot_name])
         return picking
-
-    def _scrap(self, lot, qty=1, location=None):
-        return self.env["stock.scrap"].create(
-            {
-                "product_id": lot.product_id.id,
-                "lot_id": lot.id,
-                "scrap_qty": qty,
-                "location_id": (location or self.stock).id,
-            }
-        )
 
     # ------------------------------------------------------------------
     # duplicates of the same product, on create and rename
@@ -256,16 +231,6 @@ class TestBadInput(SerialCase):
     # ------------------------------------------------------------------
     # files
     # ------------------------------------------------------------------
-    def _upload(self, move, filename, data):
-        wizard = self._entry(
-            move,
-            input_method="upload",
-            upload_filename=filename,
-            upload_file=base64.b64encode(data),
-        )
-        wizard.action_add()
-        return wizard
-
     def test_file_with_an_unknown_header_does_not_take_it_for_a_serial(self):
         picking = self._picking(
             self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 2

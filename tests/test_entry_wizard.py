@@ -1,7 +1,5 @@
 import base64
-import io
 
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -10,16 +8,6 @@ from .common import SerialCase
 
 @tagged("post_install", "-at_install")
 class TestSerialEntryWizard(SerialCase):
-    def _receipt(self, qty, product=None):
-        return self._picking(
-            self.warehouse.in_type_id,
-            self.supplier_loc,
-            self.stock,
-            product or self.product,
-            qty,
-            self.vendor,
-        )
-
     def test_action_context_is_all_the_wizard_needs(self):
         picking = self._receipt(3)
         action = picking.move_ids.action_open_serial_entry()
@@ -114,31 +102,12 @@ class TestSerialEntryWizard(SerialCase):
             wizard.action_add()
 
     def test_upload_csv_and_xlsx(self):
-        import openpyxl
-
         picking = self._receipt(3)
         csv_data = b"Serial,Note\nU-1,a\nU-2,b\nU-3,c\n"
-        wizard = self._entry(
-            picking.move_ids,
-            input_method="upload",
-            upload_file=base64.b64encode(csv_data),
-            upload_filename="serials.csv",
-        )
-        wizard.action_add()
+        wizard = self._upload(picking.move_ids, "serials.csv", csv_data)
         self.assertEqual(wizard._names(), ["U-1", "U-2", "U-3"])
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        for value in ("X-1", "X-2", 3):
-            sheet.append([value])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        wizard = self._entry(
-            picking.move_ids,
-            input_method="upload",
-            upload_file=base64.b64encode(buffer.getvalue()),
-            upload_filename="serials.xlsx",
-        )
-        wizard.action_add()
+        xlsx_data = self._xlsx([value] for value in ("X-1", "X-2", 3))
+        wizard = self._upload(picking.move_ids, "serials.xlsx", xlsx_data)
         self.assertEqual(wizard._names(), ["X-1", "X-2", "3"])
 
     def test_upload_malformed_file(self):
@@ -265,21 +234,7 @@ class TestSerialEntryWizard(SerialCase):
         finished = self.env["product.product"].create(
             {"name": "Assembly", "is_storable": True}
         )
-        production = self.env["mrp.production"].create(
-            {
-                "product_id": finished.id,
-                "product_qty": 1,
-                "move_raw_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": 1,
-                        }
-                    )
-                ],
-            }
-        )
-        production.action_confirm()
+        production = self._mo(finished, components=[(self.product, 1)])
         wizard = self._entry(production.move_raw_ids)
         self.assertEqual(wizard.mode, "remove")
         wizard.lot_ids = self._lots(["COMP-1"])

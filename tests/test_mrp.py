@@ -41,51 +41,7 @@ class TestSerialMrp(SerialCase):
         cls.bom_bike = cls._bom(cls.bike, [(cls.pack, 1), (cls.screw, 2)])
         cls.customer2 = cls.env["res.partner"].create({"name": "Second Customer"})
 
-    @classmethod
-    def _bom(cls, product, components):
-        return cls.env["mrp.bom"].create(
-            {
-                "product_tmpl_id": product.product_tmpl_id.id,
-                "product_qty": 1,
-                "type": "normal",
-                "bom_line_ids": [
-                    Command.create({"product_id": comp.id, "product_qty": qty})
-                    for comp, qty in components
-                ],
-            }
-        )
-
     # ------------------------------------------------------------------ helpers
-    def _mo(self, product, qty=1, bom=None):
-        production = self.env["mrp.production"].create(
-            {
-                "product_id": product.id,
-                "product_qty": qty,
-                "bom_id": (bom or self.env["mrp.bom"]._bom_find(product)[product]).id,
-            }
-        )
-        production.action_confirm()
-        return production
-
-    def _pick_components(self, production, lots):
-        for move in production.move_raw_ids.filtered(
-            lambda m: m.product_id.tracking == "serial"
-        ):
-            wizard = self._entry(move)
-            self.assertEqual(wizard.mode, "remove")
-            wizard.lot_ids = lots.filtered(
-                lambda lot, m=move: lot.product_id == m.product_id
-            )
-            wizard.action_apply()
-
-    def _produce(self, production, lots=None):
-        if lots:
-            self._pick_components(production, lots)
-        result = production.button_mark_done()
-        self.assertIn(result, (True, None), f"unexpected wizard: {result}")
-        self.assertEqual(production.state, "done")
-        return production.lot_producing_id
-
     def _history_types(self, lot):
         lot.invalidate_recordset()
         return lot.serial_history_ids.mapped("move_type")

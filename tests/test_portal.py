@@ -97,24 +97,7 @@ class TestSerialPortal(SerialCase, HttpCase):
 
     def test_returned_serial_leaves_the_list(self):
         lot = self._lots(["PS-A-002"])
-        delivery = (
-            self.env["stock.move.line"]
-            .search(
-                [("lot_id", "=", lot.id), ("location_dest_id.usage", "=", "customer")]
-            )
-            .picking_id
-        )
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=delivery.id, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 1
-        picking = self.env["stock.picking"].browse(
-            wizard.action_create_returns()["res_id"]
-        )
-        picking.move_ids.picked = True
-        self._validate(picking)
+        self._return(self._delivery_of(lot))
         html = self._page("portal_serial_a")
         self.assertIn("PS-A-001", html)
         self.assertNotIn("PS-A-002", html)

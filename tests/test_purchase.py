@@ -489,19 +489,7 @@ class TestPurchaseImport(PurchaseSerialCase):
         order = self._order(3, product=self.loose, confirm=True)
         picking = order.picking_ids
         # One receipt line of 3 units.
-        move = picking.move_ids
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": move.id,
-                "picking_id": picking.id,
-                "product_id": self.loose.id,
-                "quantity": 3,
-                "location_id": move.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-            }
-        )
-        move.picked = True
+        self._set_lines(picking, [None], quantity=3)
         self._validate(picking)
         self.assertEqual(picking.move_line_ids.mapped("quantity"), [3])
         wizard = self._wizard(

@@ -22,18 +22,6 @@ class TestCustomerReturns(SerialCase):
             name="Mona Manager",
             groups="stock.group_stock_manager",
         )
-        cls.clerk = new_test_user(
-            cls.env,
-            login="serial_return_clerk",
-            name="Carl Clerk",
-            groups="stock.group_stock_user",
-        )
-
-    def _ship(self, names, partner):
-        self._receive(names)
-        lots = self._lots(names)
-        delivery = self._deliver(lots, partner)
-        return lots, delivery
 
     def _return_picking(self, partner, names, product=None):
         """An incoming transfer from the customer location (not made by the
@@ -47,63 +35,27 @@ class TestCustomerReturns(SerialCase):
             len(names),
             partner,
         )
-        move = picking.move_ids
-        move.move_line_ids.unlink()
         lots = {lot.name: lot for lot in self._lots(names, product)}
-        self.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom_id": product.uom_id.id,
-                    "location_id": self.customer_loc.id,
-                    "location_dest_id": self.stock.id,
-                    "quantity": 1,
-                    "picked": True,
-                    **(
-                        {"lot_id": lots[name].id}
-                        if name in lots
-                        else {"lot_name": name}
-                    ),
-                }
-                for name in names
-            ]
-        )
-        return picking
-
-    def _return_wizard(self, delivery):
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=delivery.id, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 1
-        action = wizard.action_create_returns()
-        picking = self.env["stock.picking"].browse(action["res_id"])
-        picking.move_ids.picked = True
-        return picking
+        return self._set_lines(picking, [lots.get(name, name) for name in names])
 
     def test_return_wizard_same_customer(self):
-        lot, delivery = self._ship(["R-001"], self.acme)
-        self._validate(self._return_wizard(delivery))
+        lot = self._ship(["R-001"], self.acme)
+        self._return(self._delivery_of(lot))
         self.assertEqual(lot.serial_status, "returned")
 
     def test_commercial_entity_contacts_allowed(self):
         """Shipped to one contact of Acme, returned by another contact or by
         the company itself: same commercial entity."""
-        lots, _delivery = self._ship(["R-010", "R-011"], self.acme_site)
+        lots = self._ship(["R-010", "R-011"], self.acme_site)
         self.assertEqual(lots.customer_id, self.acme_site)
         self._validate(self._return_picking(self.acme_buyer, ["R-010"]))
         self._validate(self._return_picking(self.acme, ["R-011"]))
         self.assertEqual(set(lots.mapped("serial_status")), {"returned"})
 
     def test_refused_return_names_serial_and_customer(self):
-        lot, _delivery = self._ship(["R-020"], self.acme)
+        lot = self._ship(["R-020"], self.acme)
         picking = self._return_picking(self.globex, ["R-020"])
-        with self.assertRaises(UserError) as caught:
-            picking.button_validate()
-        message = str(caught.exception)
+        message = self._refusal(picking.button_validate)
         self.assertIn("R-020", message)
         self.assertIn("Acme Corp", message)
         self.assertIn("Globex Inc", message)
@@ -113,8 +65,8 @@ class TestCustomerReturns(SerialCase):
 
     def test_refused_through_return_wizard(self):
         """The return wizard's picking is checked at validation too."""
-        lot, delivery = self._ship(["R-030"], self.acme)
-        picking = self._return_wizard(delivery)
+        lot = self._ship(["R-030"], self.acme)
+        picking = self._return(self._delivery_of(lot), validate=False)
         self.assertEqual(picking.partner_id, self.acme, "Odoo copies the customer")
         picking.partner_id = self.globex
         with self.assertRaises(UserError) as caught:
@@ -126,9 +78,7 @@ class TestCustomerReturns(SerialCase):
         self._receive(["R-040"])
         picking = self._return_picking(self.acme, ["R-040", "R-041"])
         # R-040 is in stock: the reuse rule refuses it as well.
-        with self.assertRaises(UserError) as caught:
-            picking.button_validate()
-        message = str(caught.exception)
+        message = self._refusal(picking.button_validate)
         self.assertIn("R-040 was never shipped to a customer", message)
         self.assertIn("R-041 is not a known serial number", message)
         self.assertFalse(self._lots(["R-041"]))
@@ -153,7 +103,7 @@ class TestCustomerReturns(SerialCase):
         self.assertEqual(delivery.move_ids.move_line_ids.lot_id, lot)
         delivery.move_ids.picked = True
         self._validate(delivery)
-        self._validate(self._return_wizard(delivery))
+        self._return(delivery)
         self.assertEqual(lot.serial_status, "returned")
         self.assertEqual(lot.location_id, self.stock)
 
@@ -173,14 +123,14 @@ class TestCustomerReturns(SerialCase):
         self.assertEqual(lot.serial_status, "returned")
 
     def test_manager_override_logged(self):
-        lots, _delivery = self._ship(["R-060", "R-061"], self.acme)
+        lots = self._ship(["R-060", "R-061"], self.acme)
         picking = self._return_picking(self.globex, ["R-060", "R-061", "R-062"])
         self.assertTrue(picking.serial_is_customer_return)
         reason = "Globex bought them second hand, approved by sales"
         picking.with_user(self.manager).write({"serial_return_override_reason": reason})
         self.assertEqual(picking.sudo().serial_return_override_user_id, self.manager)
         # Anyone may validate once the manager accepted it.
-        self._validate(picking.with_user(self.clerk))
+        self._validate(picking.with_user(self.stock_user))
         returned = self._lots(["R-060", "R-061", "R-062"])
         self.assertEqual(len(returned), 3, "the unknown serial was created")
         self.assertEqual(set(returned.mapped("serial_status")), {"returned"})
@@ -199,13 +149,13 @@ class TestCustomerReturns(SerialCase):
         self._ship(["R-070"], self.acme)
         picking = self._return_picking(self.globex, ["R-070"])
         with self.assertRaises(AccessError):
-            picking.with_user(self.clerk).write(
+            picking.with_user(self.stock_user).write(
                 {"serial_return_override_reason": "I say so"}
             )
         # A reason given by someone who is not (or no longer) a serial manager
         # does not count.
         picking.sudo().write({"serial_return_override_reason": "I say so"})
-        picking.sudo().serial_return_override_user_id = self.clerk
+        picking.sudo().serial_return_override_user_id = self.stock_user
         self.assertFalse(picking._serial_return_override())
         with self.assertRaises(UserError):
             picking.button_validate()

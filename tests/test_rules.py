@@ -121,19 +121,7 @@ class TestSerialRules(SerialCase):
         picking = self._picking(
             self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 2
         )
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": self.product.id,
-                "lot_name": "TWO-UNITS",
-                "quantity": 2,
-                "location_id": self.supplier_loc.id,
-                "location_dest_id": self.stock.id,
-            }
-        )
-        picking.move_ids.picked = True
+        self._set_lines(picking, ["TWO-UNITS"], quantity=2)
         with self.assertRaisesRegex(UserError, r"TWO-UNITS \(2\)"):
             picking.button_validate()
         self.assertFalse(self._lots(["TWO-UNITS"]))
@@ -145,19 +133,7 @@ class TestSerialRules(SerialCase):
         picking = self._picking(
             self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 1
         )
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": self.product.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "location_id": self.supplier_loc.id,
-                "location_dest_id": self.stock.id,
-            }
-        )
-        picking.move_ids.picked = True
+        self._set_lines(picking, lot)
         with self.assertRaisesRegex(UserError, r"RE-1 \(Shipped\)"):
             picking.button_validate()
         self.assertEqual(lot.serial_status, "shipped")
@@ -167,19 +143,7 @@ class TestSerialRules(SerialCase):
         picking = self._picking(
             self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 1
         )
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": self.product.id,
-                "lot_name": "TWICE-1",
-                "quantity": 1,
-                "location_id": self.supplier_loc.id,
-                "location_dest_id": self.stock.id,
-            }
-        )
-        picking.move_ids.picked = True
+        self._set_lines(picking, ["TWICE-1"])
         with self.assertRaisesRegex(UserError, "TWICE-1.*WH/Stock"):
             picking.button_validate()
 
@@ -192,19 +156,7 @@ class TestSerialRules(SerialCase):
         picking = self._picking(
             self.warehouse.int_type_id, other, self.stock, self.product, 1
         )
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": self.product.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "location_id": other.id,
-                "location_dest_id": self.stock.id,
-            }
-        )
-        picking.move_ids.picked = True
+        self._set_lines(picking, lot)
         with self.assertRaisesRegex(UserError, "WHERE-1 is not in .*Other.*Shelf S1"):
             picking.button_validate()
         self.assertEqual(lot.location_id, self.shelf)
@@ -254,19 +206,7 @@ class TestSerialRules(SerialCase):
             self.warehouse.in_type_id, self.supplier_loc, self.stock, self.product, 1
         )
         with self.assertRaises(UserError):
-            picking.move_ids.move_line_ids.unlink()
-            self.env["stock.move.line"].create(
-                {
-                    "move_id": picking.move_ids.id,
-                    "picking_id": picking.id,
-                    "product_id": self.product.id,
-                    "lot_id": lot_b.id,
-                    "quantity": 1,
-                    "location_id": self.supplier_loc.id,
-                    "location_dest_id": self.stock.id,
-                }
-            )
-            picking.move_ids.picked = True
+            self._set_lines(picking, lot_b)
             picking.button_validate()
 
 
@@ -348,6 +288,14 @@ class TestSerialConcurrency(SerialCase):
                     self.INSERT, ["RACE-FREE", second.id, self.company.id, None]
                 )
                 cr1.commit()  # pylint: disable=invalid-commit
+            with sql_db.db_connect(dbname).cursor() as cr:
+                cr.execute("SELECT product_id FROM stock_lot WHERE name = 'RACE-FREE'")
+                committed = sorted(row[0] for row in cr.fetchall())
+            self.assertEqual(
+                committed,
+                sorted([first.id, second.id]),
+                "the same name for two products: both committed",
+            )
         finally:
             with sql_db.db_connect(dbname).cursor() as cr:
                 cr.execute("DELETE FROM stock_lot WHERE name = 'RACE-FREE'")
@@ -359,21 +307,6 @@ class TestSerialOdooWays(SerialCase):
     """Ways Odoo itself puts units in stock or brings them back, that the rules
     must let through: stock known only as quants, corrections of a move."""
 
-    def _line(self, picking, lot, source, destination):
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": picking.move_ids.id,
-                "picking_id": picking.id,
-                "product_id": self.product.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-            }
-        )
-        picking.move_ids.picked = True
-
     def test_serial_leaves_from_untracked_stock(self):
         """Stock put there without a serial (an import, another module) is on
         hand: a serial named on it leaves, as Odoo lets it."""
@@ -384,7 +317,7 @@ class TestSerialOdooWays(SerialCase):
         picking = self._picking(
             self.warehouse.out_type_id, self.stock, self.customer_loc, self.product, 1
         )
-        self._line(picking, lot, self.stock, self.customer_loc)
+        self._set_lines(picking, lot)
         self._validate(picking)
         self.assertEqual(lot.serial_status, "shipped")
         here = self.product.with_context(location=self.stock.id)
@@ -399,43 +332,16 @@ class TestSerialOdooWays(SerialCase):
         picking = self._picking(
             self.warehouse.out_type_id, self.stock, self.customer_loc, self.product, 2
         )
-        picking.move_ids.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": picking.move_ids.id,
-                    "picking_id": picking.id,
-                    "product_id": self.product.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "location_id": self.stock.id,
-                    "location_dest_id": self.customer_loc.id,
-                }
-                for lot in lots
-            ]
-        )
-        picking.move_ids.picked = True
+        self._set_lines(picking, lots)
         with self.assertRaisesRegex(UserError, r"QU-3 is not in WH/Stock"):
             picking.button_validate()
-
-    def _return_to_vendor(self, receipt):
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=receipt.id, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 1
-        action = wizard.action_create_returns()
-        back = self.env["stock.picking"].browse(action["res_id"])
-        back.move_ids.picked = True
-        return self._validate(back)
 
     def test_serial_back_from_the_vendor_it_was_returned_to(self):
         """A repair or replacement of the same unit comes back from the vendor
         it was returned to under its own serial; its history keeps both."""
         receipt = self._receive(["VR-1"])
         lot = self._lots(["VR-1"])
-        self._return_to_vendor(receipt)
+        self._return(receipt)
         self.assertEqual(lot.serial_status, "vendor_returned")
         again = self._picking(
             self.warehouse.in_type_id,
@@ -445,7 +351,7 @@ class TestSerialOdooWays(SerialCase):
             1,
             self.vendor,
         )
-        self._line(again, lot, self.supplier_loc, self.stock)
+        self._set_lines(again, lot)
         self._validate(again)
         lot.invalidate_recordset()
         self.assertEqual(lot.serial_status, "received")
@@ -457,7 +363,7 @@ class TestSerialOdooWays(SerialCase):
     def test_serial_back_from_another_vendor_refused(self):
         receipt = self._receive(["VR-2"])
         lot = self._lots(["VR-2"])
-        self._return_to_vendor(receipt)
+        self._return(receipt)
         other = self.env["res.partner"].create({"name": "Other Vendor"})
         again = self._picking(
             self.warehouse.in_type_id,
@@ -467,6 +373,6 @@ class TestSerialOdooWays(SerialCase):
             1,
             other,
         )
-        self._line(again, lot, self.supplier_loc, self.stock)
+        self._set_lines(again, lot)
         with self.assertRaisesRegex(UserError, r"VR-2 \(Returned to Vendor\)"):
             again.button_validate()

@@ -1,6 +1,5 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
 import html
 import re
 
@@ -31,18 +30,6 @@ class TestScanPick(SerialCase):
                 "usage": "internal",
             }
         )
-
-    def _delivery(self, qty, product=None):
-        picking = self._picking(
-            self.warehouse.out_type_id,
-            self.stock,
-            self.customer_loc,
-            product or self.product,
-            qty,
-            self.customer,
-        )
-        picking.action_assign()
-        return picking
 
     def _counts(self):
         return (
@@ -239,18 +226,7 @@ class TestScanPick(SerialCase):
         finished = self.env["product.product"].create(
             {"name": "Assembly", "is_storable": True}
         )
-        production = self.env["mrp.production"].create(
-            {
-                "product_id": finished.id,
-                "product_qty": 1,
-                "move_raw_ids": [
-                    Command.create(
-                        {"product_id": self.product.id, "product_uom_qty": 1}
-                    )
-                ],
-            }
-        )
-        production.action_confirm()
+        production = self._mo(finished, components=[(self.product, 1)])
         production.action_assign()
         wizard = self._entry(production.move_raw_ids, serial_text="CMP-2")
         wizard.action_apply()
@@ -405,13 +381,7 @@ class TestScanPick(SerialCase):
         self._receive(["UP-1", "UP-2", "UP-3"])
         picking = self._delivery(2)
         data = b"Product,Serial Number\nSW,UP-3\nSW,UP-1\n"
-        wizard = self._entry(
-            picking.move_ids,
-            pick_input_method="upload",
-            upload_file=base64.b64encode(data),
-            upload_filename="picked.csv",
-        )
-        wizard.action_add()
+        wizard = self._upload(picking.move_ids, "picked.csv", data, pick=True)
         self.assertEqual(wizard.upload_note, 'column B ("Serial Number")')
         self.assertEqual(sorted(wizard.lot_ids.mapped("name")), ["UP-1", "UP-3"])
         wizard.action_apply()

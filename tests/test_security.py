@@ -7,9 +7,7 @@ from .common import SerialCase
 @tagged("post_install", "-at_install")
 class TestSerialSecurity(SerialCase):
     def test_groups_follow_inventory_groups(self):
-        user = new_test_user(
-            self.env, "serial_stock_user", groups="stock.group_stock_user"
-        )
+        user = self.stock_user
         self.assertTrue(user.has_group("stock_serial_tracking.group_serial_user"))
         self.assertFalse(user.has_group("stock_serial_tracking.group_serial_manager"))
         manager = new_test_user(
@@ -61,8 +59,7 @@ class TestSerialSecurity(SerialCase):
         )
 
     def test_settings_belong_to_managers(self):
-        user = new_test_user(self.env, "serial_plain", groups="stock.group_stock_user")
         with self.assertRaises(AccessError):
-            self.env["res.config.settings"].with_user(user).create(
+            self.env["res.config.settings"].with_user(self.stock_user).create(
                 {"serial_unique_scope": "company"}
             )

@@ -250,9 +250,7 @@ class TestSerialMassConfig(SerialCase):
             serial_format="[[CODE]]-[[INCNUM,NONE,3,1]]",
         )
         self.assertEqual(wizard.refusal_count, 1)
-        with self.assertRaises(UserError) as caught:
-            wizard.action_apply()
-        message = str(caught.exception)
+        message = self._refusal(wizard.action_apply)
         self.assertIn("Plain 17", message)
         self.assertIn("fractional", message)
         self.assertNotIn("Plain 16", message)
@@ -278,9 +276,7 @@ class TestSerialMassConfig(SerialCase):
             serial_format_mode="set",
             serial_format="[[CODE]]-[[INCNUM,NONE,3,1]]",
         )
-        with self.assertRaises(UserError) as caught:
-            wizard.action_apply()
-        message = str(caught.exception)
+        message = self._refusal(wizard.action_apply)
         self.assertIn("Setup Service: A service", message)
         self.assertIn("No Code: The format uses [[CODE]]", message)
         self.assertIn("LOT-BIG", message)

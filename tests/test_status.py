@@ -82,17 +82,8 @@ class TestSerialStatus(SerialCase):
     def test_customer_return_sets_returned(self):
         self._receive(["ST-040"])
         lot = self._lots(["ST-040"])
-        delivery = self._deliver(lot)
-        return_wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=delivery.id, active_model="stock.picking")
-            .create({})
-        )
-        return_wizard.product_return_moves.quantity = 1
-        action = return_wizard.action_create_returns()
-        return_picking = self.env["stock.picking"].browse(action["res_id"])
+        return_picking = self._return(self._deliver(lot), validate=False)
         self.assertEqual(return_picking.move_line_ids.lot_id, lot, "Odoo pre-fills it")
-        return_picking.move_ids.picked = True
         self._validate(return_picking)
         self.assertEqual(lot.serial_status, "returned")
         self.assertEqual(lot.customer_id, self.customer, "still who it was sold to")
@@ -104,30 +95,14 @@ class TestSerialStatus(SerialCase):
     def test_vendor_return(self):
         receipt = self._receive(["ST-050"])
         lot = self._lots(["ST-050"])
-        return_wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=receipt.id, active_model="stock.picking")
-            .create({})
-        )
-        return_wizard.product_return_moves.quantity = 1
-        action = return_wizard.action_create_returns()
-        return_picking = self.env["stock.picking"].browse(action["res_id"])
-        return_picking.move_ids.picked = True
-        self._validate(return_picking)
+        self._return(receipt)
         self.assertEqual(lot.serial_status, "vendor_returned")
         self.assertEqual(lot.serial_history_ids[0].move_type, "vendor_return")
 
     def test_scrap_writes_off(self):
         self._receive(["ST-060"])
         lot = self._lots(["ST-060"])
-        scrap = self.env["stock.scrap"].create(
-            {
-                "product_id": self.product.id,
-                "lot_id": lot.id,
-                "scrap_qty": 1,
-                "location_id": self.stock.id,
-            }
-        )
+        scrap = self._scrap(lot)
         scrap.action_validate()
         self.assertEqual(lot.serial_status, "written_off")
         self.assertEqual(lot.serial_history_ids[0].move_type, "scrap")
@@ -202,14 +177,7 @@ class TestSerialStatus(SerialCase):
         scrap location: in stock again, both moves in its history."""
         self._receive(["ST-061"])
         lot = self._lots(["ST-061"])
-        scrap = self.env["stock.scrap"].create(
-            {
-                "product_id": self.product.id,
-                "lot_id": lot.id,
-                "scrap_qty": 1,
-                "location_id": self.stock.id,
-            }
-        )
+        scrap = self._scrap(lot)
         scrap.action_validate()
         move = self.env["stock.move"].create(
             {

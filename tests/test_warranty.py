@@ -16,12 +16,6 @@ class TestWarranty(SerialCase):
         super().setUpClass()
         cls.product.serial_warranty_months = 12
 
-    def _ship(self, names, partner=None):
-        self._receive(names)
-        lots = self._lots(names)
-        self._deliver(lots, partner)
-        return lots
-
     def _set_shipped_on(self, lots, when):
         """Date the delivery of these serials back (and their receipt before
         it), then recompute them as after any operation (the SQL path)."""
@@ -94,23 +88,7 @@ class TestWarranty(SerialCase):
         self._set_shipped_on(lot, datetime(2020, 1, 15, 9, 0))
         self.assertEqual(lot.warranty_end_date, date(2021, 1, 15))
         self.assertFalse(lot.serial_under_warranty)
-        delivery = (
-            self.env["stock.move.line"]
-            .search(
-                [("lot_id", "=", lot.id), ("location_dest_id.usage", "=", "customer")]
-            )
-            .picking_id
-        )
-        return_wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=delivery.id, active_model="stock.picking")
-            .create({})
-        )
-        return_wizard.product_return_moves.quantity = 1
-        action = return_wizard.action_create_returns()
-        return_picking = self.env["stock.picking"].browse(action["res_id"])
-        return_picking.move_ids.picked = True
-        self._validate(return_picking)
+        self._return(self._delivery_of(lot))
         self.assertEqual(lot.serial_status, "returned")
         self.assertEqual(lot.warranty_end_date, date(2021, 1, 15), "kept on return")
         self._deliver(lot)
