@@ -42,6 +42,7 @@
         "views/stock_serial_readiness_views.xml",
         "views/stock_lot_warranty_views.xml",
         "views/stock_lot_hold_views.xml",
+        "report/stock_serial_count_report.xml",
         "views/stock_serial_count_views.xml",
         "views/stock_picking_return_views.xml",
         "views/portal_templates.xml",

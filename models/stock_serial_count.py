@@ -1,3 +1,5 @@
+import base64
+import io
 import json
 from collections import defaultdict
 
@@ -69,12 +71,23 @@ class StockSerialCount(models.Model):
         help="Scanned or pasted serials (GS1 codes too); Add Scans appends them "
         "to the count.",
     )
+    scan_input = fields.Char(
+        string="Scan",
+        compute="_compute_scan_input",
+        help="Scan a serial number (or its GS1 barcode) and press Enter: it is "
+        "added to the count at once.",
+    )
     line_ids = fields.One2many("stock.serial.count.line", "count_id", string="Lines")
     # --- results ---
     found_count = fields.Integer(compute="_compute_result_counts")
     missing_count = fields.Integer(compute="_compute_result_counts")
     elsewhere_count = fields.Integer(compute="_compute_result_counts")
     unknown_count = fields.Integer(compute="_compute_result_counts")
+
+    def _compute_scan_input(self):
+        # only a target for the scan field, which hands each scan to
+        # action_scan(); nothing is kept here
+        self.scan_input = False
 
     @api.depends("line_ids.result")
     def _compute_result_counts(self):
@@ -188,6 +201,7 @@ class StockSerialCount(models.Model):
         Lines are written with one upsert, so that users scanning into one
         count at the same time never lose each other's scans."""
         self.ensure_one()
+        self._serial_lock()
         self._serial_check_draft()
         names, gtins, refused = self._serial_parse_scans(self.serial_text)
         if refused:
@@ -201,6 +215,48 @@ class StockSerialCount(models.Model):
         self.serial_text = False
         self._serial_refresh_missing()
         return True
+
+    def _serial_lock(self):
+        """Lock the count's row for this transaction: scans of several users,
+        and applying, go one after the other. A transaction that waited here
+        for another one's scans fails to serialize and is replayed by the
+        server (as any concurrent update in Odoo), then sees them: no scan is
+        lost, none is counted twice, two batches never deadlock on the lines."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM stock_serial_count WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(self.ids),
+            )
+        )
+
+    def action_scan(self, code):
+        """One scanned code (a serial or its GS1 barcode) added to the count
+        at once, as the scan field sends it at each Enter. Return
+        ``{"state": "ok" | "repeat" | "refused", "message": ...}`` saying
+        what the serial turned out to be."""
+        self.ensure_one()
+        self._serial_lock()
+        self._serial_check_draft()
+        code = (code or "").strip()
+        if not code:
+            return {"state": "refused", "message": self.env._("Nothing scanned.")}
+        names, gtins, refused = self._serial_parse_scans(code)
+        if refused:
+            return {"state": "refused", "message": refused[0]}
+        name = names[0]
+        Line = self.env["stock.serial.count.line"]
+        before = Line.search([("count_id", "=", self.id), ("name", "=", name)])
+        if before and before.result != "missing":
+            return {
+                "state": "repeat",
+                "message": self.env._("%(name)s is already counted", name=name),
+            }
+        if not self.line_ids:
+            # first scan: the serials booked here become missing until scanned
+            self._serial_refresh_missing()
+        self._serial_upsert_scans(names, gtins)
+        line = Line.search([("count_id", "=", self.id), ("name", "=", name)])
+        return {"state": "ok", "message": line._serial_scan_message()}
 
     def _serial_upsert_scans(self, names, gtins):
         self.env.flush_all()
@@ -241,10 +297,10 @@ class StockSerialCount(models.Model):
                               (q.id IS NOT NULL) DESC, l.id
                 )
                 INSERT INTO stock_serial_count_line
-                       (count_id, name, lot_id, product_id, result, serial_status,
-                        booked_location_id, action, sequence,
+                       (count_id, company_id, name, lot_id, product_id, result,
+                        serial_status, booked_location_id, action, sequence,
                         create_uid, create_date, write_uid, write_date)
-                SELECT %(count)s, s.name, lot.lot_id,
+                SELECT %(count)s, %(company)s, s.name, lot.lot_id,
                        COALESCE(lot.product_id, s.gtin_product),
                        CASE WHEN lot.here THEN 'found'
                             WHEN lot.stock_location_id IS NOT NULL THEN 'elsewhere'
@@ -301,10 +357,11 @@ class StockSerialCount(models.Model):
             SQL(
                 """
                 INSERT INTO stock_serial_count_line
-                       (count_id, name, lot_id, product_id, result, serial_status,
-                        booked_location_id, action, sequence,
+                       (count_id, company_id, name, lot_id, product_id, result,
+                        serial_status, booked_location_id, action, sequence,
                         create_uid, create_date, write_uid, write_date)
-                SELECT DISTINCT ON (l.id) %(count)s, l.name, l.id, l.product_id,
+                SELECT DISTINCT ON (l.id) %(count)s, %(company)s, l.name, l.id,
+                       l.product_id,
                        'missing', l.serial_status, q.location_id, 'none', 0,
                        %(uid)s, now() at time zone 'UTC',
                        %(uid)s, now() at time zone 'UTC'
@@ -338,6 +395,7 @@ class StockSerialCount(models.Model):
         the missing location, as each line says. Everything is checked first;
         an applied or cancelled count is refused."""
         self.ensure_one()
+        self._serial_lock()
         self._serial_check_draft()
         self._serial_refresh_missing()
         lines = self.line_ids
@@ -498,6 +556,141 @@ class StockSerialCount(models.Model):
 
     def action_cancel(self):
         """Cancel a count that is not applied: nothing in stock changes."""
+        self._serial_lock()
         self._serial_check_draft()
         self.write({"state": "cancel"})
         return True
+
+    # ------------------------------------------------------------------
+    # Holds from a count
+    # ------------------------------------------------------------------
+    def action_open_serial_hold(self):
+        """The hold wizard for the serials this count found missing or booked
+        elsewhere (still in stock, not held yet); the manager may remove some
+        before putting the others on hold."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(
+            lambda ln: ln.result in ("missing", "elsewhere")
+            and ln.lot_id
+            and not ln.lot_id.serial_on_hold
+        )
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "%(count)s has no missing serial nor one booked elsewhere "
+                    "to put on hold.",
+                    count=self.name,
+                )
+            )
+        return lines.lot_id.action_open_serial_hold()
+
+    # ------------------------------------------------------------------
+    # Result report (PDF and xlsx)
+    # ------------------------------------------------------------------
+    def _serial_report_groups(self):
+        """Per product (by name; unknown serials without product last): the
+        number of lines of each result and the lines, found, missing, booked
+        elsewhere then unknown."""
+        self.ensure_one()
+        rank = {result: index for index, (result, _label) in enumerate(COUNT_RESULTS)}
+        groups = defaultdict(list)
+        for line in self.line_ids:
+            groups[line.product_id].append(line)
+        out = []
+        for product in sorted(
+            groups, key=lambda p: (not p, p.display_name or "")
+        ):
+            lines = sorted(groups[product], key=lambda ln: (rank[ln.result], ln.name))
+            counts = defaultdict(int)
+            for line in lines:
+                counts[line.result] += 1
+            out.append(
+                {
+                    "product": product.display_name
+                    if product
+                    else self.env._("(no product)"),
+                    "counts": dict(counts),
+                    "lines": lines,
+                }
+            )
+        return out
+
+    def _serial_export_xlsx(self):
+        """The count's result as .xlsx bytes: sheet "Summary" (per product)
+        and sheet "Lines" (one row per serial). Every cell is formula-safe."""
+        import openpyxl  # lazy, as in lib.parsing
+
+        results = dict(self.env["stock.serial.count.line"]._fields["result"]
+                       ._description_selection(self.env))
+        statuses = dict(self.env["stock.serial.count.line"]._fields["serial_status"]
+                        ._description_selection(self.env))
+        actions = dict(self.env["stock.serial.count.line"]._fields["action"]
+                       ._description_selection(self.env))
+        groups = self._serial_report_groups()
+        summary = parsing.write_xlsx(
+            [self.env._("Product")] + [results[key] for key, _label in COUNT_RESULTS],
+            (
+                [group["product"]]
+                + [group["counts"].get(key, 0) for key, _label in COUNT_RESULTS]
+                for group in groups
+            ),
+            self.env._("Summary"),
+        )
+        lines = parsing.write_xlsx(
+            [
+                self.env._("Product"),
+                self.env._("Serial Number"),
+                self.env._("Result"),
+                self.env._("Booked At"),
+                self.env._("Status"),
+                self.env._("Action"),
+            ],
+            (
+                [
+                    group["product"],
+                    line.name,
+                    results[line.result],
+                    line.booked_location_id.display_name or "",
+                    statuses.get(line.serial_status, ""),
+                    actions[line.action],
+                ]
+                for group in groups
+                for line in group["lines"]
+            ),
+            self.env._("Lines"),
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(summary))
+        source = openpyxl.load_workbook(io.BytesIO(lines)).active
+        sheet = workbook.create_sheet(source.title)
+        for row in source.iter_rows(values_only=True):
+            sheet.append(list(row))
+        for key, dimension in source.column_dimensions.items():
+            sheet.column_dimensions[key].width = dimension.width
+        for row_cells in sheet.iter_rows(min_row=2):
+            for cell in row_cells:
+                cell.number_format = "@"
+        sheet.freeze_panes = "A2"
+        for cell in sheet[1]:
+            cell.font = openpyxl.styles.Font(bold=True)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    def action_export_xlsx(self):
+        """Download the count's result as .xlsx."""
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name}.xlsx".replace("/", "-"),
+                "datas": base64.b64encode(self._serial_export_xlsx()),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }

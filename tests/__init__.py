@@ -22,6 +22,7 @@ from . import test_receipt_expected
 from . import test_serial_config
 from . import test_hold
 from . import test_count
+from . import test_count_tour
 from . import test_sale
 from . import test_sale_tour
 from . import test_flows

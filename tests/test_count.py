@@ -1,7 +1,16 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
+import io
+import threading
+
+import openpyxl
+import psycopg2
+
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..lib import gs1
 from .common import SerialCase
@@ -144,7 +153,7 @@ class TestSerialCount(SerialCase):
             self._stock_counts(), before, "a cancelled count moved nothing"
         )
 
-    def test_several_users_scan_into_one_count(self):
+    def test_several_users_scan_into_one_count_in_turns(self):
         self._setup_stock()
         count = self._count("CT-1")
         other = new_test_user(self.env, "count_user_2", groups="stock.group_stock_user")
@@ -158,3 +167,264 @@ class TestSerialCount(SerialCase):
             ["CT-1", "CT-2", "CT-3", "CT-4"],
         )
         self.assertEqual(len(count.line_ids), 4, "one line per serial")
+        self.assertEqual(
+            len(mine.line_ids), 4, "a stock user sees the lines (of their company)"
+        )
+        self.assertEqual(mine.line_ids.company_id, self.company)
+
+    def test_scan_one_by_one(self):
+        """The scan field sends each scan to action_scan: recorded at once,
+        with what the serial turned out to be."""
+        self._setup_stock()
+        count = self.env["stock.serial.count"].create({"location_id": self.shelf.id})
+        answer = count.action_scan(gs1.element_string(GTIN, "CT-1"))
+        self.assertEqual(answer["state"], "ok")
+        self.assertIn("CT-1 found", answer["message"])
+        self.assertEqual(
+            self._results(count),
+            {"CT-1": "found", "CT-2": "missing", "CT-3": "missing", "CT-4": "missing"},
+            "the first scan lists the serials booked here as missing",
+        )
+        answer = count.action_scan("CT-5")
+        self.assertEqual(answer["state"], "ok")
+        self.assertIn(self.stock.display_name, answer["message"])
+        self.assertIn("moved here", answer["message"])
+        answer = count.action_scan("CT-6")
+        self.assertIn("left the company", answer["message"])
+        self.assertEqual(count.action_scan("CT-1")["state"], "repeat")
+        self.assertEqual(count.action_scan("CT-2")["state"], "ok", "missing, found")
+        refused = count.action_scan("01" + GTIN)
+        self.assertEqual(refused["state"], "refused")
+        self.assertIn("AI 21", refused["message"])
+        self.assertEqual(
+            self._results(count),
+            {
+                "CT-1": "found",
+                "CT-2": "found",
+                "CT-3": "missing",
+                "CT-4": "missing",
+                "CT-5": "elsewhere",
+                "CT-6": "unknown",
+            },
+        )
+        count.action_cancel()
+        with self.assertRaisesRegex(UserError, "already applied or cancelled"):
+            count.action_scan("CT-3")
+
+    def test_default_missing_location_from_settings(self):
+        settings = self.env["res.config.settings"].create({})
+        settings.serial_count_missing_location_id = self.lost
+        settings.execute()
+        self.assertEqual(self.company.serial_count_missing_location_id, self.lost)
+        count = self.env["stock.serial.count"].create({"location_id": self.shelf.id})
+        self.assertEqual(count.missing_location_id, self.lost)
+        other = self.env["stock.serial.count"].create(
+            {"location_id": self.shelf.id, "missing_location_id": False}
+        )
+        self.assertFalse(other.missing_location_id, "a count may do without")
+        # per line: one missing serial written off, the other moved there
+        self._setup_stock()
+        count.serial_text = "CT-1\nCT-2"
+        count.action_add_scans()
+        lines = {line.name: line for line in count.line_ids}
+        lines["CT-3"].action = "write_off"
+        lines["CT-4"].action = "move_missing"
+        count.action_apply()
+        self.assertEqual(self._lots(["CT-3"]).serial_status, "written_off")
+        ct4 = self._lots(["CT-4"])
+        self.assertEqual(ct4.location_id, self.lost)
+        self.assertEqual(ct4.serial_history_ids[0].move_type, "move")
+        self.assertEqual(ct4.serial_history_ids[0].reference, count.name)
+
+    def test_hold_from_count(self):
+        self._setup_stock()
+        count = self._count("CT-1\nCT-5\nCT-6")
+        action = count.action_open_serial_hold()
+        self.assertEqual(action["res_model"], "stock.serial.hold")
+        wizard_form = Form(
+            self.env["stock.serial.hold"].with_context(**action["context"])
+        )
+        wizard_form.reason = "Count difference, to inspect"
+        wizard = wizard_form.save()
+        self.assertEqual(
+            sorted(wizard.lot_ids.mapped("name")),
+            ["CT-2", "CT-3", "CT-4", "CT-5"],
+            "the missing serials and the one booked elsewhere",
+        )
+        wizard.lot_ids -= self._lots(["CT-4"])
+        wizard.action_hold()
+        held = self.env["stock.lot"].search([("serial_on_hold", "=", True)])
+        self.assertEqual(sorted(held.mapped("name")), ["CT-2", "CT-3", "CT-5"])
+        self.assertEqual(held[0].serial_hold_reason, "Count difference, to inspect")
+        # one line's serial
+        line = count.line_ids.filtered(lambda ln: ln.name == "CT-4")
+        action = line.action_open_serial_hold()
+        self.assertEqual(action["context"]["default_lot_ids"], [(6, 0, line.lot_id.ids)])
+        # a serial that is not in stock (shipped): refused, naming it, nothing held
+        shipped = count.line_ids.filtered(lambda ln: ln.name == "CT-6")
+        wizard = (
+            self.env["stock.serial.hold"]
+            .with_context(**shipped.action_open_serial_hold()["context"])
+            .create({"reason": "Suspect"})
+        )
+        with self.assertRaisesRegex(UserError, "CT-6"):
+            wizard.action_hold()
+        self.assertFalse(shipped.lot_id.serial_on_hold)
+        unknown = self._count("NO-SUCH").line_ids.filtered(
+            lambda ln: ln.name == "NO-SUCH"
+        )
+        with self.assertRaisesRegex(UserError, "NO-SUCH"):
+            unknown.action_open_serial_hold()
+
+    def test_result_report_pdf_and_xlsx(self):
+        self._setup_stock()
+        count = self._count("CT-1\nCT-5\nCT-6\nNO-SUCH")
+        action = count.action_export_xlsx()
+        attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
+        attachment = self.env["ir.attachment"].browse(attachment_id)
+        self.assertEqual(attachment.name, count.name.replace("/", "-") + ".xlsx")
+        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        self.assertEqual(workbook.sheetnames, ["Summary", "Lines"])
+        summary = list(workbook["Summary"].iter_rows(values_only=True))
+        self.assertEqual(
+            summary[0], ("Product", "Found", "Missing", "Booked Elsewhere", "Unknown")
+        )
+        self.assertIn((self.product.display_name, "1", "3", "1", "1"), [
+            tuple(str(v) for v in row) for row in summary[1:]
+        ])
+        rows = list(workbook["Lines"].iter_rows(values_only=True))
+        self.assertEqual(
+            rows[0],
+            ("Product", "Serial Number", "Result", "Booked At", "Status", "Action"),
+        )
+        by_name = {row[1]: row for row in rows[1:]}
+        self.assertEqual(
+            by_name["CT-5"][2:5], ("Booked Elsewhere", self.stock.display_name, "In Stock")
+        )
+        self.assertEqual(by_name["CT-6"][2], "Unknown")
+        self.assertEqual(by_name["CT-6"][4], "Shipped")
+        self.assertEqual(by_name["NO-SUCH"][0], "(no product)")
+        self.assertEqual(by_name["CT-3"][2], "Missing")
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "stock_serial_tracking.action_report_serial_count", count.ids
+        )[0].decode()
+        for text in ("CT-1", "CT-3", "CT-5", "NO-SUCH", self.stock.display_name):
+            self.assertIn(text, html)
+        self.assertIn("Booked Elsewhere", html)
+
+
+@tagged("post_install", "-at_install")
+class TestSerialCountConcurrency(TransactionCase):
+    """Two users scanning into one count at the same time, each in their own
+    transaction (as two browsers): both batches are kept, each serial once."""
+
+    def _env(self, cr, uid, context=None):
+        # the registry is handed over: another thread may not look it up
+        # while the test runner holds the registries' lock
+        cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, uid, context or {})
+
+    def _committed(self, func):
+        with sql_db.db_connect(self.env.cr.dbname).cursor() as cr:
+            env = self._env(cr, SUPERUSER_ID, {"tracking_disable": True})
+            result = func(env)
+            cr.commit()  # pylint: disable=invalid-commit
+            return result
+
+    def test_two_users_scanning_at_once_lose_nothing(self):
+        def setup(env):
+            warehouse = env["stock.warehouse"].search(
+                [("company_id", "=", env.company.id)], limit=1
+            )
+            location = env["stock.location"].create(
+                {"name": "Race Shelf", "location_id": warehouse.lot_stock_id.id}
+            )
+            count = env["stock.serial.count"].create({"location_id": location.id})
+            return location.id, count.id
+
+        location_id, count_id = self._committed(setup)
+        first = [f"RACE-{i:04d}" for i in range(0, 300)]
+        second = [f"RACE-{i:04d}" for i in range(200, 500)]
+        admin = self.env.ref("base.user_admin").id
+        outcome = {}
+
+        def second_user():
+            with sql_db.db_connect(self.env.cr.dbname).cursor() as cr:
+                env = self._env(cr, admin)
+                count = env["stock.serial.count"].browse(count_id)
+
+                def scan():
+                    count.serial_text = "\n".join(second)
+                    count.action_add_scans()
+
+                # what the server does with a request that failed to
+                # serialize (odoo.service.model.retrying, which cannot run in
+                # a thread of the test runner: it looks the registry up again)
+                outcome["retries"] = 0
+                for _attempt in range(5):
+                    try:
+                        scan()
+                        env.flush_all()
+                        cr.commit()  # pylint: disable=invalid-commit
+                        outcome["second"] = "committed"
+                        return
+                    except psycopg2.errors.SerializationFailure:
+                        cr.rollback()
+                        env.invalidate_all()
+                        outcome["retries"] += 1
+
+        try:
+            with (
+                sql_db.db_connect(self.env.cr.dbname).cursor() as cr1,
+                mute_logger("odoo.sql_db"),
+            ):
+                env = self._env(cr1, SUPERUSER_ID)
+                count = env["stock.serial.count"].browse(count_id)
+                count.serial_text = "\n".join(first)
+                count.action_add_scans()
+                env.flush_all()
+                worker = threading.Thread(target=second_user)
+                worker.start()
+                worker.join(1)
+                # the second user's scans wait for the first user's...
+                self.assertTrue(worker.is_alive(), "the second batch must wait")
+                cr1.commit()  # pylint: disable=invalid-commit
+                # ...then are replayed on top of them
+                worker.join(60)
+                self.assertFalse(worker.is_alive())
+            self.assertEqual(outcome.get("second"), "committed")
+            self.assertGreaterEqual(
+                outcome["retries"], 1, "the second batch met the first one, replayed"
+            )
+
+            def read(env):
+                env.cr.execute(
+                    "SELECT name, result, create_uid FROM stock_serial_count_line "
+                    "WHERE count_id = %s",
+                    [count_id],
+                )
+                return env.cr.fetchall()
+
+            rows = self._committed(read)
+            names = [row[0] for row in rows]
+            self.assertEqual(len(names), len(set(names)), "each serial once")
+            self.assertEqual(sorted(names), sorted(set(first) | set(second)))
+            self.assertEqual({row[1] for row in rows}, {"unknown"})
+            self.assertEqual(
+                {row[2] for row in rows if row[0] >= "RACE-0300"}, {admin},
+                "the second user's own scans",
+            )
+        finally:
+
+            def cleanup(env):
+                env.cr.execute(
+                    "DELETE FROM stock_serial_count WHERE id = %s", [count_id]
+                )
+                env.cr.execute(
+                    "DELETE FROM mail_message WHERE model = 'stock.serial.count' "
+                    "AND res_id = %s",
+                    [count_id],
+                )
+                env.cr.execute("DELETE FROM stock_location WHERE id = %s", [location_id])
+
+            self._committed(cleanup)
