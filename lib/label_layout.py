@@ -40,9 +40,15 @@ class LabelFormat:
     small_pt: float = 6.0  # font size of product, reference, company, date
     serial_pt: float = 8.0  # font size of the serial text
     padding: float = 1.5
+    # What the label shows (:class:`Element`), in order; empty for the
+    # standard layout, made by :func:`standard_elements` at print time.
+    elements: tuple = ()
+    sheet: bool | None = None  # None: a sheet when it has several labels
 
     @property
     def is_sheet(self):
+        if self.sheet is not None:
+            return self.sheet
         return self.cols * self.rows > 1
 
     @property
@@ -95,6 +101,63 @@ FORMATS = {
 SINGLE_FORMATS = tuple(code for code, fmt in FORMATS.items() if not fmt.is_sheet)
 
 FIELDS = ("product", "default_code", "serial", "company", "received_date")
+# Texts a designed label may show: FIELDS, the product as "[ref] name", the
+# customer, the warranty end, a value of the serial's properties, fixed text.
+TEXT_FIELDS = (
+    *FIELDS,
+    "product_full",
+    "customer",
+    "warranty_end",
+    "property",
+    "fixed",
+)
+ALIGNS = ("left", "center", "right")
+LINEAR = ("code128", "gs1_128")
+# Narrowest module we print: 7.5 mil (0.19 mm, 1.5 dots of a 203 dpi thermal
+# printer) for linear codes, the usual minimum X dimension; a 2D module is a
+# square that needs two whole dots (0.25 mm).
+MIN_MODULE_MM = {
+    "code128": 0.19,
+    "gs1_128": 0.19,
+    "qr": 0.25,
+    "datamatrix": 0.25,
+    "gs1_datamatrix": 0.25,
+}
+# Fewest modules of a symbol with its quiet zones: Code 128 of one character
+# (start, symbol, check, stop and 10X each side), a 10x10 Data Matrix, a 21x21
+# QR code, both with 2 modules around.
+MIN_MODULES = {
+    "code128": 66,
+    "gs1_128": 77,
+    "qr": 25,
+    "datamatrix": 14,
+    "gs1_datamatrix": 14,
+}
+MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True)
+class Element:
+    """One thing printed on a label, in a box (mm from the label's top left).
+
+    ``kind`` is ``barcode`` (``barcode_type``; ``module_mm`` its module
+    width, 0 to fill the box) or ``text`` (``field`` of :data:`TEXT_FIELDS`,
+    ``text`` the fixed text or the property's name).
+    """
+
+    kind: str
+    x: float
+    y: float
+    width: float
+    height: float
+    field: str = "serial"
+    text: str = ""
+    font_pt: float = 8.0
+    bold: bool = False
+    align: str = "left"
+    barcode_type: str = "code128"
+    module_mm: float = 0.0
+
 
 # A text line is 1.2 em high. Bold digits and capitals of DejaVu Sans, the
 # widest of the fonts the labels ask for, advance about 0.7 em.
@@ -170,6 +233,177 @@ def paginate(items, fmt):
             page.append((round(left, 3), round(top, 3), item))
         pages.append(page)
     return pages
+
+
+def standard_elements(fmt, barcode_type, fields):
+    """The elements of the standard layout (:func:`label_geometry`) of
+    ``fmt`` for a barcode type and the :data:`FIELDS` shown: what the five
+    shipped formats print with the wizard's barcode and field choices."""
+    fields = [name for name in FIELDS if name in set(fields)]
+    is_2d = barcode_type not in LINEAR
+    geometry = label_geometry(fmt, is_2d, fields)
+    small = fmt.small_pt
+    elements = [Element("barcode", *geometry["barcode"], barcode_type=barcode_type)]
+
+    def text(field, box, **options):
+        elements.append(Element("text", *box, field=field, **options))
+
+    if not is_2d:
+        if "product" in fields or "default_code" in fields:
+            head = (
+                "product_full"
+                if {"product", "default_code"} <= set(fields)
+                else ("product" if "product" in fields else "default_code")
+            )
+            text(head, geometry["head"], font_pt=small)
+        if "serial" in fields:
+            text(
+                "serial", geometry["serial"], font_pt=fmt.serial_pt, bold=True,
+                align="center",
+            )  # fmt: skip
+        left, top, width, height = geometry["foot"]
+        if "company" in fields:
+            share = 0.62 if "received_date" in fields else 1.0
+            text("company", (left, top, width * share, height), font_pt=small)
+        if "received_date" in fields:
+            text("received_date", geometry["foot"], font_pt=small, align="right")
+        return tuple(elements)
+    left, top, width, height = geometry["column"]
+    bottom = top + height
+    line = _line_mm(small)
+    for field, lines, points, bold in (
+        ("product", 2, small, False),
+        ("default_code", 1, small, False),
+        ("serial", 2, fmt.serial_pt, True),
+        ("company", 1, small, False),
+        ("received_date", 1, small, False),
+    ):
+        if field not in fields:
+            continue
+        box_h = min(lines * _line_mm(points), bottom - top)
+        if box_h < line * 0.8:
+            break
+        text(field, (left, top, width, box_h), font_pt=points, bold=bold)
+        top += box_h
+    return tuple(elements)
+
+
+def fit_text(text, width, height, font_pt, bold=False):
+    """(font size, lines) printing ``text`` in a ``width`` x ``height`` mm
+    box: the element's size if one line fits, else smaller down to a legible
+    minimum, then wrapped on as many lines as the box holds."""
+    if not text or width <= 0:
+        return font_pt, 1
+    glyph = _GLYPH if bold else _GLYPH * 0.85
+    fit = width * PT_PER_MM / (len(text) * glyph)
+    if fit >= font_pt:
+        return font_pt, 1
+    lines = max(1, int(height / _line_mm(font_pt) + 0.05))
+    if lines > 1 and fit < 0.75 * font_pt:
+        # Wrapping breaks anywhere, so a line is not always full: keep 10 %.
+        wrapped = fit * lines * 0.9
+        points = max(_MIN_SERIAL_PT, min(font_pt, wrapped))
+        return round(points, 2), max(1, int(height / _line_mm(points) + 0.05))
+    return round(max(_MIN_SERIAL_PT, fit), 2), 1
+
+
+def place_barcode(element, modules, symbology):
+    """Box (left, top, width, height) in mm of a barcode of ``modules``
+    modules wide (quiet zones included) in ``element``'s box, or None when
+    its modules would be narrower than :data:`MIN_MODULE_MM` allows."""
+    width, height = element.width, element.height
+    if symbology in LINEAR:
+        module = width / modules
+        if element.module_mm:
+            module = min(module, element.module_mm)
+        drawn_w, drawn_h = modules * module, height
+    else:
+        side = min(width, height)
+        if element.module_mm:
+            side = min(side, modules * element.module_mm)
+        module = side / modules
+        drawn_w = drawn_h = side
+    if module < MIN_MODULE_MM.get(symbology, 0.19) - 1e-9:
+        return None
+    left = element.x
+    if element.align == "center":
+        left += (width - drawn_w) / 2
+    elif element.align == "right":
+        left += width - drawn_w
+    top = element.y + (height - drawn_h) / 2 if symbology not in LINEAR else element.y
+    return (left, top, drawn_w, drawn_h)
+
+
+def format_problems(fmt):
+    """What makes ``fmt`` unprintable, as (code, values) pairs: the label
+    does not fit its page, the sheet grid exceeds the page or its labels
+    overlap, an element leaves the label, a barcode's modules would be under
+    the minimum width for its type."""
+    problems = []
+    eps = 0.01
+    if fmt.label_width <= 0 or fmt.label_height <= 0:
+        return [("label_size", {})]
+    if fmt.is_sheet:
+        if fmt.cols < 1 or fmt.rows < 1:
+            problems.append(("grid_empty", {}))
+            return problems
+        if fmt.label_width > fmt.page_width + eps or (
+            fmt.label_height > fmt.page_height + eps
+        ):
+            problems.append(("label_page", {}))
+        if fmt.left < -eps or fmt.top < -eps:
+            problems.append(("margin", {}))
+        if fmt.cols > 1 and fmt.pitch_x < fmt.label_width - eps:
+            problems.append(("overlap_x", {}))
+        if fmt.rows > 1 and fmt.pitch_y < fmt.label_height - eps:
+            problems.append(("overlap_y", {}))
+        right = fmt.left + (fmt.cols - 1) * fmt.pitch_x + fmt.label_width
+        bottom = fmt.top + (fmt.rows - 1) * fmt.pitch_y + fmt.label_height
+        if right > fmt.page_width + eps:
+            problems.append(("grid_x", {"right": right, "page": fmt.page_width}))
+        if bottom > fmt.page_height + eps:
+            problems.append(("grid_y", {"bottom": bottom, "page": fmt.page_height}))
+    for index, element in enumerate(fmt.elements, start=1):
+        if element.width <= 0 or element.height <= 0:
+            problems.append(("element_size", {"index": index}))
+            continue
+        if (
+            element.x < -eps
+            or element.y < -eps
+            or element.x + element.width > fmt.label_width + eps
+            or element.y + element.height > fmt.label_height + eps
+        ):
+            problems.append(("element_label", {"index": index}))
+        if element.kind != "barcode":
+            continue
+        minimum = MIN_MODULE_MM.get(element.barcode_type, 0.19)
+        if element.module_mm and element.module_mm < minimum - 1e-9:
+            problems.append(
+                (
+                    "module",
+                    {"index": index, "module": element.module_mm, "min": minimum},
+                )
+            )
+            continue
+        room = (
+            element.width
+            if element.barcode_type in LINEAR
+            else min(element.width, element.height)
+        )
+        smallest = MIN_MODULES.get(element.barcode_type, 14)
+        if room / smallest < minimum - 1e-9:
+            problems.append(
+                (
+                    "module_box",
+                    {
+                        "index": index,
+                        "module": room / smallest,
+                        "min": minimum,
+                        "need": smallest * minimum,
+                    },
+                )
+            )
+    return problems
 
 
 # ------------------------------------------------------------- PDF measurement

@@ -206,3 +206,67 @@ def _text_block(texts: list[str], x: int, y: int, avail_w: int, bottom: int):
         fields.append(_text_field(text, x, y, height, avail_w))
         y += height + height // 5
     return fields
+
+
+_ALIGN = {"left": "L", "center": "C", "right": "R"}
+_PT_MM = 25.4 / 72
+
+
+def _element_text(text, element, dots_per_mm):
+    """A text element: its box, font size (shrunk to fit, then cut) and
+    alignment (``^FB`` field block)."""
+    x = int(round(element.x * dots_per_mm))
+    y = int(round(element.y * dots_per_mm))
+    width = max(1, int(round(element.width * dots_per_mm)))
+    box_h = max(1, int(round(element.height * dots_per_mm)))
+    height = max(10, int(round(element.font_pt * _PT_MM * dots_per_mm)))
+    # Font 0 characters are about 0.6 x height wide on average.
+    fit = int(width / (0.6 * max(len(text), 1)))
+    height = max(min(10, height), min(height, fit))
+    lines = max(1, box_h // max(height, 1))
+    max_chars = max(1, int(width / (0.6 * height))) * lines
+    if len(text) > max_chars:
+        text = text[: max(1, max_chars - 3)] + "..."
+    align = _ALIGN.get(element.align, "L")
+    return (
+        f"^FO{x},{y}^A0N,{height},{height}^FB{width},{lines},0,{align},0"
+        f"^FH_^FD{zpl_escape(text)}^FS"
+    )
+
+
+def _element_barcode(kind, value, element, dots_per_mm):
+    x = int(round(element.x * dots_per_mm))
+    y = int(round(element.y * dots_per_mm))
+    width = max(1, int(round(element.width * dots_per_mm)))
+    height = max(1, int(round(element.height * dots_per_mm)))
+    if kind in ("code128", "gs1_128"):
+        modules = 11 * (len(value.encode("utf-8")) + (kind == "gs1_128")) + 35
+        printable = all(" " <= char <= "~" for char in value)
+        if not printable or modules > width:
+            # as in the PDF: no bar narrower than a dot, no text Code 128
+            # cannot carry; a 2D code instead
+            kind = "gs1_datamatrix" if kind == "gs1_128" else "qr"
+    return _barcode(kind, value, x, y, width, height)[0]
+
+
+def zpl_elements(
+    fields, width_dots: int, height_dots: int, dots_per_mm: int, copies: int = 1
+) -> str:
+    """One complete ZPL label (``^XA ... ^XZ``) from a designed format.
+
+    ``fields`` are ``("text", element, text, None)`` and ``("barcode",
+    element, symbology, data)`` with the elements of
+    :class:`lib.label_layout.Element` (boxes in mm), converted to dots at
+    ``dots_per_mm``. Field data is escaped (:func:`zpl_escape`); ``^CI28``
+    selects UTF-8, ``^PQ`` prints ``copies`` copies.
+    """
+    _check_args("code128", width_dots, height_dots, copies)
+    out = ["^XA", "^CI28", f"^PW{width_dots}", f"^LL{height_dots}", "^LH0,0"]
+    for kind, element, first, second in fields:
+        if kind == "barcode":
+            out.append(_element_barcode(first, second, element, dots_per_mm))
+        else:
+            out.append(_element_text(first, element, dots_per_mm))
+    out.append(f"^PQ{copies}")
+    out.append("^XZ")
+    return "\n".join(out) + "\n"

@@ -19,23 +19,78 @@ _logger = logging.getLogger(__name__)
 # the screen dpi Qt assumes, not on the database.
 _ZOOM_CACHE = {}
 ZOOM_PARAM = "stock_serial_tracking.label_zoom"
+SERIAL_PAPER = "Serial label format"
 
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
 
     def get_paperformat(self):
-        # The serial label report has one paper format per label format: the
-        # one chosen in the layout wizard (context) or the company's last one.
+        # The serial label report's paper is the label format's page: the one
+        # chosen in the layout wizard or designer (context) or the company's
+        # last one. Shipped formats keep their paper format records.
         if len(self) == 1 and self.report_name == PDF_REPORT:
             options = SerialLabelOptions.from_data(self.env, {})
-            paperformat = self.env.ref(
-                f"stock_serial_tracking.paperformat_serial_label_{options.label_format}",
-                raise_if_not_found=False,
+            fmt = options.format
+            shipped = label_layout.FORMATS.get(fmt.code)
+            if shipped and (shipped.page_width, shipped.page_height) == (
+                fmt.page_width,
+                fmt.page_height,
+            ):
+                paperformat = self.env.ref(
+                    f"stock_serial_tracking.paperformat_serial_label_{fmt.code}",
+                    raise_if_not_found=False,
+                )
+                if paperformat:
+                    return paperformat
+            return self.env["report.paperformat"].new(
+                {
+                    "name": SERIAL_PAPER,
+                    "format": "custom",
+                    "page_width": int(round(fmt.page_width)),
+                    "page_height": int(round(fmt.page_height)),
+                    "orientation": "Portrait",
+                    "margin_top": 0,
+                    "margin_bottom": 0,
+                    "margin_left": 0,
+                    "margin_right": 0,
+                    "header_line": False,
+                    "header_spacing": 0,
+                    "disable_shrinking": True,
+                    "dpi": 96,
+                }
             )
-            if paperformat:
-                return paperformat
         return super().get_paperformat()
+
+    @api.model
+    def _build_wkhtmltopdf_args(
+        self,
+        paperformat_id,
+        landscape,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        args = super()._build_wkhtmltopdf_args(
+            paperformat_id,
+            landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+        if (
+            paperformat_id
+            and not paperformat_id.id
+            and (paperformat_id.name == SERIAL_PAPER)
+        ):
+            # a paper format holds whole millimetres; 2 x 1 in labels need
+            # their exact 50.8 x 25.4 mm
+            fmt = SerialLabelOptions.from_data(self.env, {}).format
+            for flag, value in (
+                ("--page-width", fmt.page_width),
+                ("--page-height", fmt.page_height),
+            ):
+                if flag in args:
+                    args[args.index(flag) + 1] = f"{value:.3f}mm"
+        return args
 
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         # Labels are one document: hand the serials over in ``data`` so that

@@ -79,6 +79,11 @@ class ResCompany(models.Model):
     serial_label_show_company = fields.Boolean(default=False)
     serial_label_show_received_date = fields.Boolean(default=False)
     serial_label_copies = fields.Integer(default=1)
+    serial_label_format_id = fields.Many2one(
+        "stock.serial.label.format",
+        string="Last Serial Label Format",
+        help="The label format chosen last, offered first at the next print.",
+    )
 
     def _serial_label_fields(self):
         """Fields printed on serial labels (names of ``lib.label_layout.FIELDS``)."""

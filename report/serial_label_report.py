@@ -33,9 +33,18 @@ MAX_COPIES = 100
 ZPL_DOTS_PER_MM = 8  # 203 dpi thermal printers, the most common resolution
 
 
-# Narrowest Code 128 bar we print: 7.5 mil, the usual minimum X dimension
-# (1.5 dots of a 203 dpi thermal printer). Below it a 2D code is used.
-MIN_MODULE_MM = 0.19
+MIN_MODULE_MM = label_layout.MIN_MODULE_MM["code128"]
+# A linear code that cannot print becomes this 2D code (a GS1 code stays GS1)
+_FALLBACK_2D = {"code128": "qr", "gs1_128": "gs1_datamatrix"}
+SAMPLE_TEXTS = {
+    "serial": "SN-2026-000123",
+    "product": "Sample Product",
+    "default_code": "REF-001",
+    "product_full": "[REF-001] Sample Product",
+    "received_date": "03/14/2026",
+    "customer": "Sample Customer",
+    "warranty_end": "03/14/2028",
+}
 
 
 @functools.lru_cache(maxsize=8192)
@@ -44,22 +53,41 @@ def _barcode(symbology, value):
     return symbol, label_barcode.svg_data_uri(label_barcode.symbol_svg(symbol))
 
 
-def serial_barcode(symbology, value, width_mm):
-    """(symbology used, data URI) of the barcode of ``value`` on a label whose
-    linear barcode may be ``width_mm`` wide.
+def element_barcode(symbology, value, element):
+    """(symbology used, data URI, box in mm) of ``value``'s barcode in a
+    barcode ``element`` of a label.
 
     Code 128 carries printable ASCII only, and a long serial on a small label
-    would need bars too thin to print: those labels get a QR code instead, so
-    that every label scans rather than printing something unreadable.
+    would need bars under the minimum module width: those labels get a 2D code
+    instead, so that every label scans rather than printing something
+    unreadable.
     """
-    if symbology in label_barcode.LINEAR:
-        # a GS1 code stays GS1: its 2D form is GS1 DataMatrix
-        fallback = "gs1_datamatrix" if symbology == "gs1_128" else "qr"
-        if not label_barcode.code128_supports(value):
-            symbology = fallback
-        elif _barcode(symbology, value)[0].width * MIN_MODULE_MM > width_mm:
-            symbology = fallback
-    return symbology, _barcode(symbology, value)[1]
+    box = None
+    if symbology in _FALLBACK_2D:
+        try:
+            symbol = _barcode(symbology, value)[0]
+            box = label_layout.place_barcode(element, symbol.width, symbology)
+        except ValueError:
+            box = None
+        if box is None:
+            symbology = _FALLBACK_2D[symbology]
+    symbol, uri = _barcode(symbology, value)
+    if box is None:
+        box = label_layout.place_barcode(element, symbol.width, symbology)
+    if box is None:
+        # too small for this symbol at the minimum module: print it anyway in
+        # the box, the designer's validation warned about the box size
+        side = min(element.width, element.height)
+        box = (element.x, element.y, side, side)
+    return symbology, uri, box
+
+
+def serial_barcode(symbology, value, width_mm):
+    """(symbology used, data URI) of the barcode of ``value`` on a label whose
+    linear barcode may be ``width_mm`` wide (see :func:`element_barcode`)."""
+    element = label_layout.Element("barcode", 0, 0, width_mm, width_mm)
+    symbology, uri, _box = element_barcode(symbology, value, element)
+    return symbology, uri
 
 
 def _gs1_carries(data, serial):
@@ -86,59 +114,97 @@ def label_code(symbology, lot):
 
 
 class SerialLabelOptions:
-    """What to print: format, barcode type, fields and copies.
+    """What to print: the format, the barcode type and fields of the standard
+    layout, copies.
 
-    Built from the report ``data`` (set by the layout wizard) or, when the
-    report is printed straight from a Print menu, from the company's last
-    choice.
+    The format is a ``stock.serial.label.format`` (or, for the designer's
+    preview and test print, the definition of a form not saved yet). Built
+    from the report ``data`` (set by the layout wizard, the old
+    ``label_format`` keys included) or, when the report is printed straight
+    from a Print menu, from the company's last choice.
     """
 
-    def __init__(self, label_format, barcode_type, fields_shown, copies):
-        if label_format not in label_layout.FORMATS:
-            label_format = "a4_3x8"
+    def __init__(
+        self,
+        env,
+        label_format=None,
+        barcode_type=None,
+        fields_shown=None,
+        copies=1,
+        format_record=None,
+        definition=None,
+        sample=False,
+    ):
+        formats = env["stock.serial.label.format"]
+        company = env.company
+        record = format_record or formats.browse()
+        if definition is None:
+            if not record and label_format:
+                record = formats._serial_by_code(label_format)
+            if not record:
+                record = formats._serial_default_for(company)
+            if record:
+                definition = record._serial_label_definition()
+            else:
+                definition = label_layout.FORMATS.get(
+                    label_format, label_layout.FORMATS["a4_3x8"]
+                )
         if barcode_type not in label_barcode.SYMBOLOGIES:
-            barcode_type = "code128"
-        self.label_format = label_format
+            barcode_type = company.serial_label_barcode_type or "code128"
+        if fields_shown is None:
+            fields_shown = company._serial_label_fields()
+        self.record = record
+        self.format = definition
+        self.label_format = definition.code or None
         self.barcode_type = barcode_type
         self.fields = [f for f in label_layout.FIELDS if f in set(fields_shown)]
         self.copies = max(1, min(MAX_COPIES, int(copies or 1)))
-
-    @property
-    def format(self):
-        return label_layout.FORMATS[self.label_format]
+        self.sample = sample
+        # A format without elements prints the standard layout.
+        self.standard = not definition.elements
+        if self.standard:
+            self.elements = label_layout.standard_elements(
+                definition, self.barcode_type, self.fields
+            )
+        else:
+            self.elements = definition.elements
 
     def to_data(self):
         return {
             "label_format": self.label_format,
+            "format_id": self.record.id or False,
             "barcode_type": self.barcode_type,
             "fields": list(self.fields),
             "copies": self.copies,
         }
 
     @classmethod
-    def from_company(cls, company):
-        return cls(
-            company.serial_label_format,
-            company.serial_label_barcode_type,
-            company._serial_label_fields(),
-            company.serial_label_copies,
-        )
-
-    @classmethod
     def from_data(cls, env, data):
-        options = (data or {}).get("serial_label_options")
-        if options:
-            return cls(
-                options.get("label_format"),
-                options.get("barcode_type"),
-                options.get("fields") or (),
-                options.get("copies"),
-            )
-        fmt = env.context.get("serial_label_format")
-        options = cls.from_company(env.company)
-        if fmt in label_layout.FORMATS:
-            options.label_format = fmt
-        return options
+        data = data or {}
+        context = env.context
+        formats = env["stock.serial.label.format"]
+        definition = data.get("serial_label_definition") or context.get(
+            "serial_label_definition"
+        )
+        options = data.get("serial_label_options") or {}
+        record = formats.browse()
+        format_id = options.get("format_id") or context.get("serial_label_format_id")
+        if format_id:
+            record = formats.browse(int(format_id)).exists()
+        label_format = options.get("label_format") or context.get("serial_label_format")
+        return cls(
+            env,
+            label_format=label_format,
+            barcode_type=options.get("barcode_type"),
+            fields_shown=options.get("fields") if options else None,
+            copies=options.get("copies")
+            or (1 if definition else env.company.serial_label_copies),
+            format_record=record,
+            definition=(
+                formats._serial_definition_from_data(definition) if definition else None
+            ),
+            sample=bool(data.get("serial_label_sample")),
+        )
 
 
 def _mm(value):
@@ -152,16 +218,24 @@ def _box(left, top, width, height=None):
     return style
 
 
+# DejaVu Sans first (its metrics are what lib.label_layout measures), then Noto
+# Sans CJK (Debian fonts-noto-cjk) for Chinese, Japanese and Korean serials,
+# which would otherwise print blank.
+FONT_FAMILY = (
+    "'DejaVu Sans','Noto Sans CJK SC','Noto Sans CJK JP','Noto Sans CJK KR',"
+    "'Noto Sans',Arial,Helvetica,sans-serif"
+)
+
+
 def label_css(options):
     """Style sheet of the labels; sizes in mm, nothing from the web assets.
 
     The labels must not depend on Bootstrap or on the report assets being
     fetched by wkhtmltopdf over HTTP (a wrong ``web.base.url`` would otherwise
-    shift or unstyle every label), so everything they need is here.
+    shift or unstyle every label), so everything they need is here. Each
+    element of the format is a class ``ssl-e<index>`` placing its box.
     """
     fmt = options.format
-    one = label_layout.label_geometry(fmt, False, options.fields)
-    two = label_layout.label_geometry(fmt, True, options.fields)
     # A page box as high as the paper spills a sliver onto a blank page once
     # wkhtmltopdf rounds the paper to whole points and pixels: keep 1 mm.
     page_height = fmt.page_height - 1
@@ -175,23 +249,23 @@ def label_css(options):
         ".ssl-page.ssl-last {page-break-after:auto;}",
         ".ssl-label {position:absolute;overflow:hidden;box-sizing:border-box;"
         f"width:{_mm(fmt.label_width)};height:{_mm(fmt.label_height)};"
-        "font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;color:#000;"
-        f"font-size:{fmt.small_pt}pt;line-height:1.2;}}",
-        ".ssl-label div, .ssl-label img {position:absolute;display:block;}",
-        ".ssl-line {overflow:hidden;white-space:nowrap;text-overflow:ellipsis;}",
-        ".ssl-serial {font-weight:bold;overflow:hidden;word-wrap:break-word;"
+        f"font-family:{FONT_FAMILY};color:#000;line-height:1.2;}}",
+        ".ssl-label div, .ssl-label img {position:absolute;display:block;"
+        "overflow:hidden;}",
+        ".ssl-label div {white-space:nowrap;text-overflow:ellipsis;}",
+        ".ssl-label div.ssl-wrap {white-space:normal;word-wrap:break-word;"
         "word-break:break-all;}",
-        f".ssl-1d .ssl-barcode {{{_box(*one['barcode'])}}}",
-        f".ssl-1d .ssl-head {{{_box(*one['head'])}}}",
-        f".ssl-1d .ssl-serial {{{_box(*one['serial'][:3])} text-align:center;}}",
-        f".ssl-1d .ssl-foot {{{_box(*one['foot'])}}}",
-        ".ssl-1d .ssl-foot .ssl-date {position:static;display:inline;float:right;"
-        "margin-left:1mm;}",
-        f".ssl-2d .ssl-barcode {{{_box(*two['barcode'])}}}",
-        f".ssl-2d .ssl-column {{{_box(*two['column'])} overflow:hidden;}}",
-        ".ssl-2d .ssl-column div {position:static;}",
-        ".ssl-2d .ssl-product {white-space:normal;max-height:2.4em;}",
     ]
+    for index, element in enumerate(options.elements):
+        if element.kind != "text":
+            continue
+        box = _box(element.x, element.y, element.width, element.height)
+        rules.append(
+            f".ssl-e{index} {{{box}"
+            f"font-size:{element.font_pt}pt;"
+            f"font-weight:{'bold' if element.bold else 'normal'};"
+            f"text-align:{element.align};}}"
+        )
     return Markup("\n".join(rules))
 
 
@@ -205,10 +279,18 @@ class ReportSerialLabel(models.AbstractModel):
         return self.env["stock.lot"].browse(ids)
 
     @api.model
+    def _serial_label_wanted(self, options):
+        wanted = {e.field for e in options.elements if e.kind == "text"}
+        if options.standard:
+            wanted &= set(options.fields) | {"product_full"}
+        return wanted
+
+    @api.model
     def _serial_label_texts(self, lot, options):
-        """Texts printed on ``lot``'s label, by field."""
+        """Texts printed on ``lot``'s label, by field (``("property", name)``
+        for a value of its properties)."""
         texts = {}
-        wanted = set(options.fields)
+        wanted = self._serial_label_wanted(options)
         product = lot.product_id
         if "product" in wanted:
             texts["product"] = product.with_context(
@@ -216,6 +298,8 @@ class ReportSerialLabel(models.AbstractModel):
             ).display_name
         if "default_code" in wanted and product.default_code:
             texts["default_code"] = product.default_code
+        if "product_full" in wanted:
+            texts["product_full"] = product.display_name
         if "serial" in wanted:
             texts["serial"] = lot.name
         if "company" in wanted:
@@ -224,54 +308,114 @@ class ReportSerialLabel(models.AbstractModel):
         if "received_date" in wanted and lot.received_date:
             local = fields.Datetime.context_timestamp(lot, lot.received_date)
             texts["received_date"] = format_date(self.env, local.date())
+        if "customer" in wanted and lot.customer_id:
+            texts["customer"] = lot.customer_id.display_name
+        if "warranty_end" in wanted and lot.warranty_end_date:
+            texts["warranty_end"] = format_date(self.env, lot.warranty_end_date)
+        if "property" in wanted:
+            for prop in lot.lot_properties or ():
+                value = prop.get("value")
+                if isinstance(value, list | tuple):
+                    # many2one (id, name), tags and selections: the names
+                    value = (
+                        value[1]
+                        if prop.get("type") == "many2one"
+                        else ", ".join(
+                            str(part[1] if isinstance(part, list | tuple) else part)
+                            for part in value
+                        )
+                    )
+                if value not in (None, False, ""):
+                    for key in (prop.get("string"), prop.get("name")):
+                        if key:
+                            texts[("property", key.strip().lower())] = str(value)
         return texts
 
     @api.model
-    def _serial_label_items(self, lots, options):
-        fmt = options.format
-        items = []
-        two_d_width = label_layout.label_geometry(fmt, True, options.fields)["column"][
-            2
-        ]
-        one_d_width = fmt.label_width - 2 * fmt.padding
-        for lot in lots:
-            symbology, value = label_code(options.barcode_type, lot)
-            symbology, uri = serial_barcode(symbology, value, one_d_width)
-            is_2d = symbology not in label_barcode.LINEAR
-            texts = self._serial_label_texts(lot, options)
-            width = two_d_width if is_2d else one_d_width
-            serial_pt = label_layout.serial_font_pt(
-                fmt, texts.get("serial"), width, lines=2 if is_2d else 1
+    def _serial_element_text(self, element, texts, options):
+        """The text a text ``element`` prints on a label of ``texts``."""
+        if element.field == "fixed":
+            return element.text
+        if element.field == "property":
+            return texts.get(("property", (element.text or "").strip().lower()))
+        if element.field == "default_code" and options.standard:
+            return texts.get("default_code") and f"[{texts['default_code']}]"
+        return texts.get(element.field)
+
+    @api.model
+    def _serial_label_pieces(self, texts, code_of, options):
+        """What the label prints, element by element: text boxes and barcode
+        images, with the label's own font sizes and barcode boxes."""
+        pieces = []
+        used = None
+        for index, element in enumerate(options.elements):
+            if element.kind == "barcode":
+                symbology, value = code_of(element.barcode_type)
+                if not value:
+                    continue
+                symbology, uri, box = element_barcode(symbology, value, element)
+                used = used or symbology
+                pieces.append({"barcode": uri, "cls": "ssl-bc", "style": _box(*box)})
+                continue
+            text = self._serial_element_text(element, texts, options)
+            if not text:
+                continue
+            points, lines = label_layout.fit_text(
+                text, element.width, element.height, element.font_pt, element.bold
             )
-            head = " ".join(
-                part
-                for part in (
-                    texts.get("default_code") and f"[{texts['default_code']}]",
-                    texts.get("product"),
-                )
-                if part
+            style = f"font-size:{points}pt;" if points != element.font_pt else ""
+            cls = f"ssl-e{index} ssl-wrap" if lines > 1 else f"ssl-e{index}"
+            pieces.append({"text": text, "cls": cls, "style": style})
+        return used, pieces
+
+    @api.model
+    def _serial_label_items(self, lots, options):
+        items = []
+        for lot in lots:
+            texts = self._serial_label_texts(lot, options)
+            symbology, pieces = self._serial_label_pieces(
+                texts,
+                lambda kind, lot=lot: label_code(kind, lot),
+                options,
             )
             item = {
-                "lot": lot,
-                "kind": "ssl-2d" if is_2d else "ssl-1d",
+                "serial": lot.name,
                 "symbology": symbology,
-                "barcode": uri,
-                "head": head,
+                "pieces": pieces,
                 "texts": texts,
-                "serial_style": f"font-size:{serial_pt}pt;",
             }
             items.extend([item] * options.copies)
         return items
 
     @api.model
+    def _serial_sample_items(self, options):
+        """One page of sample labels (designer preview and test print)."""
+        texts = dict(SAMPLE_TEXTS, company=self.env.company.name)
+        serial = texts["serial"]
+
+        def code_of(kind):
+            if kind in GS1_PLAIN:
+                return kind, gs1.element_string("09506000134352", serial)
+            return kind, serial
+
+        symbology, pieces = self._serial_label_pieces(texts, code_of, options)
+        item = {"serial": serial, "symbology": symbology, "pieces": pieces,
+                "texts": texts}  # fmt: skip
+        return [item] * options.format.per_page
+
+    @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
         options = SerialLabelOptions.from_data(self.env, data)
-        lots = self._serial_label_lots(docids, data)
-        items = self._serial_label_items(lots, options)
+        if options.sample:
+            lots = self.env["stock.lot"]
+            items = self._serial_sample_items(options)
+        else:
+            lots = self._serial_label_lots(docids, data)
+            items = self._serial_label_items(lots, options)
         pages = label_layout.paginate(items, options.format)
         zoom = 1.0
-        if data.get("report_type") == "pdf":
+        if data.get("report_type") == "pdf" or options.sample:
             zoom = self.env["ir.actions.report"]._serial_label_zoom()
         return {
             "doc_ids": lots.ids,
@@ -290,39 +434,55 @@ class ReportSerialLabelZpl(models.AbstractModel):
     _description = "Serial Number Labels (ZPL)"
 
     @api.model
+    def _serial_zpl_label(self, texts, code_of, options, dots_per_mm):
+        """One ZPL label from the format's elements, as the PDF places them."""
+        fmt = options.format
+        width = int(round(fmt.label_width * dots_per_mm))
+        height = int(round(fmt.label_height * dots_per_mm))
+        pdf_report = self.env["report.stock_serial_tracking.report_serial_label"]
+        fields_zpl = []
+        for element in options.elements:
+            if element.kind == "barcode":
+                symbology, value = code_of(element.barcode_type)
+                if value:
+                    fields_zpl.append(("barcode", element, symbology, value))
+            else:
+                text = pdf_report._serial_element_text(element, texts, options)
+                if text:
+                    fields_zpl.append(("text", element, text, None))
+        return zpl.zpl_elements(
+            fields_zpl, width, height, dots_per_mm, copies=options.copies
+        )
+
+    @api.model
     def _get_report_values(self, docids, data=None):
         data = data or {}
         options = SerialLabelOptions.from_data(self.env, data)
-        fmt = options.format
-        if fmt.is_sheet:
+        if options.format.is_sheet:
             # Thermal printers print single labels: a sheet choice falls back
             # to the small label.
-            fmt = label_layout.FORMATS["50x25"]
-        width = int(round(fmt.label_width * ZPL_DOTS_PER_MM))
-        height = int(round(fmt.label_height * ZPL_DOTS_PER_MM))
+            options = SerialLabelOptions(
+                self.env,
+                label_format="50x25",
+                barcode_type=options.barcode_type,
+                fields_shown=options.fields,
+                copies=options.copies,
+            )
+        dots = int((options.record and options.record.zpl_dots_per_mm) or 8)
         pdf_report = self.env["report.stock_serial_tracking.report_serial_label"]
         lots = pdf_report._serial_label_lots(docids, data)
         labels = []
         for lot in lots:
             texts = pdf_report._serial_label_texts(lot, options)
-            lines = [
-                texts.get(key)
-                for key in ("product", "default_code", "company", "received_date")
-                if texts.get(key)
-            ]
             # The ZPL text is escaped by lib.zpl; Markup only keeps QWeb from
             # HTML-escaping it again in this text/plain report.
-            symbology, value = label_code(options.barcode_type, lot)
             labels.append(
                 Markup(
-                    zpl.zpl_label(
-                        lot.name,
-                        lines,
-                        width,
-                        height,
-                        barcode=symbology,
-                        data=value,
-                        copies=options.copies,
+                    self._serial_zpl_label(
+                        texts,
+                        lambda kind, lot=lot: label_code(kind, lot),
+                        options,
+                        dots,
                     )
                 )
             )

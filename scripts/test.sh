@@ -96,6 +96,8 @@ EOF
             || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
         command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
         command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+        # CJK serials print blank on labels without a font that has their glyphs
+        fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
         if [ ${#missing[@]} -gt 0 ]; then
             if [ "$install" = 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
                 banner "apt-get install ${missing[*]}"

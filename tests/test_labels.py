@@ -1,5 +1,7 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
+import contextlib
 import io
 import re
 import shutil
@@ -9,11 +11,11 @@ from datetime import datetime
 from pathlib import Path
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from ..lib import label_layout
+from ..lib import label_barcode, label_layout
 from .common import SerialCase
 
 PDF_REPORT = "stock_serial_tracking.action_report_serial_label"
@@ -349,7 +351,8 @@ class TestSerialLabels(SerialCase):
                 active_model="stock.lot", active_ids=self.lots[:3].ids
             )
         )
-        wizard_form.label_format = "100x50"
+        fmt_100x50 = self.env.ref("stock_serial_tracking.label_format_100x50")
+        wizard_form.format_id = fmt_100x50
         wizard_form.barcode_type = "datamatrix"
         wizard_form.show_company = True
         wizard_form.show_received_date = True
@@ -368,6 +371,7 @@ class TestSerialLabels(SerialCase):
             action["data"]["serial_label_options"],
             {
                 "label_format": "100x50",
+                "format_id": fmt_100x50.id,
                 "barcode_type": "datamatrix",
                 "fields": ["product", "serial", "company", "received_date"],
                 "copies": 2,
@@ -377,7 +381,9 @@ class TestSerialLabels(SerialCase):
         self.assertEqual(self.company.serial_label_barcode_type, "datamatrix")
         self.assertFalse(self.company.serial_label_show_default_code)
         self.assertEqual(self.company.serial_label_copies, 2)
+        self.assertEqual(self.company.serial_label_format_id, fmt_100x50)
         again = Form(self.env["stock.serial.label.wizard"])
+        self.assertEqual(again.format_id, fmt_100x50)
         self.assertEqual(again.label_format, "100x50")
         self.assertEqual(again.barcode_type, "datamatrix")
         self.assertTrue(again.show_received_date)
@@ -470,3 +476,287 @@ class TestSerialLabels(SerialCase):
         self.assertFalse(self.env["stock.lot"].serial_action_open_by_code("SN-L-00_1"))
         self.assertFalse(self.env["stock.lot"].serial_action_open_by_code("SN-L-%"))
         self.assertFalse(self.env["stock.lot"].serial_action_open_by_code(""))
+
+    # ------------------------------------------------------------ label formats
+    def _format(self, **values):
+        vals = {
+            "name": "Designed 60 x 30",
+            "page_type": "single",
+            "label_width_mm": 60,
+            "label_height_mm": 30,
+            "element_ids": [
+                Command.create(
+                    {"kind": "barcode", "barcode_type": "datamatrix", "x_mm": 2,
+                     "y_mm": 2, "width_mm": 22, "height_mm": 22, "sequence": 1}
+                ),
+                Command.create(
+                    {"kind": "text", "field": "serial", "x_mm": 26, "y_mm": 3,
+                     "width_mm": 33, "height_mm": 5, "font_pt": 9, "bold": True,
+                     "sequence": 2}
+                ),
+                Command.create(
+                    {"kind": "text", "field": "fixed", "text": "Handle-with-care",
+                     "x_mm": 26, "y_mm": 12, "width_mm": 33, "height_mm": 4,
+                     "font_pt": 7, "sequence": 3}
+                ),
+                Command.create(
+                    {"kind": "text", "field": "customer", "x_mm": 26, "y_mm": 18,
+                     "width_mm": 33, "height_mm": 4, "font_pt": 7, "sequence": 4,
+                     "align": "right"}
+                ),
+            ],
+        }  # fmt: skip
+        vals.update(values)
+        return self.env["stock.serial.label.format"].create(vals)
+
+    def _format_pdf(self, lots, fmt, copies=1):
+        data = {
+            "serial_label_options": {"format_id": fmt.id, "copies": copies},
+            "serial_lot_ids": lots.ids,
+        }
+        report = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True, serial_label_format_id=fmt.id
+        )
+        pdf, _type = report._render_qweb_pdf(PDF_REPORT, lots.ids, data=data)
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return pdf
+
+    def test_shipped_formats_are_records_and_print(self):
+        formats = self.env["stock.serial.label.format"].search([("code", "!=", False)])
+        self.assertEqual(
+            sorted(formats.mapped("code")), sorted(label_layout.FORMATS.keys())
+        )
+        lots = self.lots[:2]
+        for fmt in formats:
+            shipped = label_layout.FORMATS[fmt.code]
+            with self.subTest(code=fmt.code):
+                self.assertTrue(fmt.standard_layout)
+                self.assertEqual(
+                    fmt.page_type, "sheet" if shipped.is_sheet else "single"
+                )
+                pdf = self._format_pdf(lots, fmt)
+                (width, height), *_rest = self._page_sizes_mm(pdf)
+                self.assertAlmostEqual(width, shipped.page_width, delta=0.5)
+                self.assertAlmostEqual(height, shipped.page_height, delta=0.5)
+                decoded = sorted(
+                    found[0] for page in self._decode(pdf) for found in page
+                )
+                self.assertEqual(decoded, lots.mapped("name"))
+
+    def test_designed_format_prints_elements_where_placed(self):
+        self.lots[0].customer_id = self.customer
+        fmt = self._format()
+        pdf = self._format_pdf(self.lots[:2], fmt)
+        sizes = self._page_sizes_mm(pdf)
+        self.assertEqual(len(sizes), 2)
+        self.assertAlmostEqual(sizes[0][0], 60, delta=0.5)
+        self.assertAlmostEqual(sizes[0][1], 30, delta=0.5)
+        boxes = self._word_boxes(pdf)
+        x_min, y_min, _x_max, page = boxes[self.names[0]][0]
+        self.assertEqual(page, 1)
+        self.assertAlmostEqual(x_min, 26, delta=0.8)
+        self.assertAlmostEqual(y_min, 3, delta=1.2)
+        fixed = boxes["Handle-with-care"]
+        self.assertEqual(len(fixed), 2, "fixed text on every label")
+        self.assertAlmostEqual(fixed[0][0], 26, delta=0.8)
+        # right aligned: the customer ends at the box's right edge (59 mm)
+        self.assertAlmostEqual(boxes["Customer"][0][2], 59, delta=0.8)
+        self.assertEqual(len(boxes["Customer"]), 1, "only the first has one")
+        pages = self._decode(pdf)
+        self.assertEqual([found[0][0] for found in pages], self.names[:2])
+        # the Data Matrix fills its 22 mm box at (2, 2) mm: its corner is
+        # one quiet zone (2 modules) further
+        symbol = label_barcode.barcode_symbol("datamatrix", self.names[0])
+        corner = 2 + 2 * 22 / symbol.width
+        _text, left, top = pages[0][0]
+        self.assertAlmostEqual(left, corner, delta=0.8)
+        self.assertAlmostEqual(top, corner, delta=0.8)
+        # the same definition as ZPL, at the chosen resolution
+        fmt.zpl_dots_per_mm = "12"
+        text, _type = self.env["ir.actions.report"]._render_qweb_text(
+            ZPL_REPORT,
+            self.lots[:1].ids,
+            data={"serial_label_options": {"format_id": fmt.id}},
+        )
+        zpl = text.decode()
+        self.assertIn("^PW720", zpl)  # 60 mm at 12 dots/mm
+        self.assertIn("^LL360", zpl)
+        self.assertIn("^FO312,36", zpl)  # serial text at (26, 3) mm
+        self.assertIn("^FB396,1,0,R,0^FH_^FDSerial Customer^FS", zpl)
+        self.assertIn("^FO24,24^BXN", zpl)
+        self.assertIn("Handle-with-care", zpl)
+
+    def test_designed_sheet_places_its_grid(self):
+        fmt = self._format(
+            name="Designed sheet 2 x 5",
+            page_type="sheet",
+            paper="custom",
+            page_width_mm=200,
+            page_height_mm=280,
+            rows=5,
+            columns=2,
+            margin_left_mm=15,
+            margin_top_mm=20,
+            pitch_x_mm=90,
+            pitch_y_mm=50,
+        )
+        self.assertAlmostEqual(fmt.gap_x_mm, 30)
+        self.assertAlmostEqual(fmt.gap_y_mm, 20)
+        pdf = self._format_pdf(self.lots[:6], fmt, copies=2)  # 12 labels, 2 pages
+        sizes = self._page_sizes_mm(pdf)
+        self.assertEqual(len(sizes), 2)
+        self.assertAlmostEqual(sizes[0][0], 200, delta=0.5)
+        self.assertAlmostEqual(sizes[0][1], 280, delta=0.5)
+        boxes = self._word_boxes(pdf)
+        first = boxes[self.names[0]]  # labels 1 and 2: row 1
+        self.assertAlmostEqual(first[0][0], 15 + 26, delta=0.8)
+        self.assertAlmostEqual(first[1][0], 15 + 90 + 26, delta=0.8)
+        third = boxes[self.names[1]]  # labels 3 and 4: row 2
+        self.assertAlmostEqual(third[0][1] - first[0][1], 50, delta=0.6)
+        last = boxes[self.names[5]]  # labels 11 and 12: page 2
+        self.assertEqual({box[3] for box in last}, {2})
+        decoded = self._decode(pdf)
+        self.assertEqual([len(page) for page in decoded], [10, 2])
+        # landscape turns the paper
+        fmt.write({"orientation": "landscape", "rows": 3, "columns": 3})
+        sizes = self._page_sizes_mm(self._format_pdf(self.lots[:1], fmt))
+        self.assertAlmostEqual(sizes[0][0], 280, delta=0.5)
+        self.assertAlmostEqual(sizes[0][1], 200, delta=0.5)
+
+    @contextlib.contextmanager
+    def _refused(self, pattern):
+        """A ValidationError matching ``pattern``, nothing written."""
+        with self.assertRaises(ValidationError) as caught:
+            yield
+        self.assertRegex(str(caught.exception), pattern)
+
+    def test_formats_are_refused_naming_the_problem(self):
+        fmt = self._format()
+        with self._refused("does not fit its page"):
+            fmt.write({"page_type": "sheet", "paper": "custom",
+                       "page_width_mm": 50, "page_height_mm": 100})  # fmt: skip
+        with self._refused("grid exceeds the page"):
+            fmt.write(
+                {"page_type": "sheet", "paper": "custom", "page_width_mm": 210,
+                 "page_height_mm": 297, "rows": 10, "columns": 3,
+                 "pitch_x_mm": 60, "pitch_y_mm": 30}
+            )  # fmt: skip
+        with self._refused("would overlap"):
+            fmt.write(
+                {"page_type": "sheet", "paper": "custom", "page_width_mm": 210,
+                 "page_height_mm": 297, "rows": 2, "columns": 2,
+                 "pitch_x_mm": 40, "pitch_y_mm": 30}
+            )  # fmt: skip
+        barcode = fmt.element_ids.filtered(lambda e: e.kind == "barcode")
+        with self._refused(r"0\.15 mm, below the minimum module width of 0\.25"):
+            barcode.module_width_mm = 0.15
+        with self._refused(r"below the minimum module width of 0\.19 mm"):
+            barcode.write({"barcode_type": "code128", "width_mm": 10})
+        with self._refused("Element 2 does not fit"):
+            fmt.element_ids.filtered(lambda e: e.field == "serial").x_mm = 40
+        self.assertEqual(fmt.page_type, "single", "nothing was written")
+        self.assertEqual(barcode.module_width_mm, 0)
+
+    def test_cjk_serial_prints_and_scans(self):
+        fmt = self._format()
+        pdf = self._format_pdf(self.unicode_lot, fmt)
+        self.assertIn(self.unicode_lot.name, self._pdftotext(pdf))
+        decoded = [found[0] for page in self._decode(pdf) for found in page]
+        self.assertEqual(decoded, [self.unicode_lot.name])
+        # the standard layout too (Code 128 cannot carry it: a QR code)
+        pdf = self._pdf(self.unicode_lot, "a4_3x8")
+        self.assertIn(self.unicode_lot.name, self._pdftotext(pdf))
+        decoded = [found[0] for page in self._decode(pdf) for found in page]
+        self.assertEqual(decoded, [self.unicode_lot.name])
+
+    def test_designer_preview_and_test_print(self):
+        with Form(self.env["stock.serial.label.format"]) as form:
+            form.name = "Brother 62 mm"
+            form.label_width_mm = 62
+            form.label_height_mm = 29
+            with form.element_ids.new() as element:
+                element.kind = "barcode"
+                element.barcode_type = "qr"
+                element.x_mm, element.y_mm = 1, 1
+                element.width_mm, element.height_mm = 20, 20
+            first = form.preview_image
+            self.assertTrue(first)
+            self.assertTrue(base64.b64decode(first).startswith(b"\x89PNG"))
+            with form.element_ids.new() as element:
+                element.kind = "text"
+                element.field = "serial"
+                element.x_mm, element.y_mm = 23, 2
+                element.width_mm, element.height_mm = 38, 6
+            self.assertNotEqual(form.preview_image, first, "follows the form")
+        fmt = form.record
+        preview = base64.b64decode(fmt.preview_image)
+        # the preview is the PDF's first page: a 62 x 29 mm image
+        from PIL import Image
+
+        with Image.open(io.BytesIO(preview)) as image:
+            self.assertAlmostEqual(image.width / image.height, 62 / 29, delta=0.05)
+        action = fmt.action_test_print()
+        self.assertEqual(action["type"], "ir.actions.report")
+        report = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True, **action["context"]
+        )
+        pdf, _type = report._render_qweb_pdf(PDF_REPORT, None, data=action["data"])
+        self.assertEqual(len(self._page_sizes_mm(pdf)), 1, "one page")
+        self.assertIn("SN-2026-000123", self._pdftotext(pdf))
+        decoded = [found[0] for page in self._decode(pdf) for found in page]
+        self.assertEqual(decoded, ["SN-2026-000123"])
+
+    def test_copy_of_a_shipped_format_is_designed(self):
+        shipped = self.env.ref("stock_serial_tracking.label_format_62x29")
+        copy = shipped.copy()
+        self.assertFalse(copy.standard_layout)
+        self.assertFalse(copy.code)
+        self.assertIn("(copy)", copy.name)
+        self.assertTrue(copy.element_ids.filtered(lambda e: e.kind == "barcode"))
+        self.assertIn(
+            "serial",
+            copy.element_ids.filtered(lambda e: e.kind == "text").mapped("field"),
+        )
+        pdf = self._format_pdf(self.lots[:1], copy)
+        self.assertIn(self.names[0], self._pdftotext(pdf))
+        decoded = [found[0] for page in self._decode(pdf) for found in page]
+        self.assertEqual(decoded, self.names[:1])
+
+    def test_wizard_offers_company_formats_and_the_last_one(self):
+        other = self.env["res.company"].create({"name": "Other Labels Co"})
+        mine = self._format(name="Mine")
+        theirs = self._format(name="Theirs", company_id=other.id)
+        user = self.env["res.users"].create(
+            {
+                "name": "Label Designer",
+                "login": "label_designer",
+                "company_id": self.company.id,
+                "company_ids": [Command.set([self.company.id])],
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref("stock_serial_tracking.group_serial_user").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        visible = self.env["stock.serial.label.format"].with_user(user).search([])
+        self.assertIn(mine, visible)
+        self.assertNotIn(theirs, visible)
+        self.assertIn(self.env.ref("stock_serial_tracking.label_format_50x25"), visible)
+        with self.assertRaises(AccessError):
+            mine.with_user(user).name = "Renamed by a user"
+        wizard = (
+            self.env["stock.serial.label.wizard"]
+            .with_user(user)
+            .with_context(active_model="stock.lot", active_ids=self.lots[:1].ids)
+        )
+        form = Form(wizard)
+        form.format_id = mine
+        form.save().action_print()
+        self.assertEqual(self.company.serial_label_format_id, mine)
+        self.assertEqual(Form(wizard).format_id, mine)
+        # the designed format prints as designed: no standard layout options
+        self.assertFalse(Form(wizard).format_standard)

@@ -31,11 +31,22 @@ class StockSerialLabelWizard(models.TransientModel):
     lot_ids = fields.Many2many("stock.lot", string="Serial Numbers")
     lot_count = fields.Integer(compute="_compute_counts", string="Serials")
     label_count = fields.Integer(compute="_compute_counts", string="Labels")
+    format_id = fields.Many2one(
+        "stock.serial.label.format",
+        string="Format",
+        compute="_compute_format_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('company_id', 'in', [False, current_company_id])]",
+    )
+    format_standard = fields.Boolean(related="format_id.standard_layout")
+    format_page_type = fields.Selection(related="format_id.page_type")
+    # The shipped format by its old key (integrations pass it): sets format_id.
     label_format = fields.Selection(
         LABEL_FORMATS,
-        string="Format",
-        required=True,
-        default=lambda self: self.env.company.serial_label_format,
+        string="Shipped Format",
+        default=lambda self: self._default_label_format(),
     )
     barcode_type = fields.Selection(
         BARCODE_TYPES,
@@ -76,6 +87,26 @@ class StockSerialLabelWizard(models.TransientModel):
     )
 
     @api.model
+    def _default_label_format(self):
+        company = self.env.company
+        if company.serial_label_format_id:
+            return company.serial_label_format_id.code or False
+        return company.serial_label_format
+
+    @api.depends("label_format")
+    def _compute_format_id(self):
+        formats = self.env["stock.serial.label.format"]
+        for wizard in self:
+            if wizard.label_format and wizard.format_id.code != wizard.label_format:
+                wizard.format_id = formats._serial_by_code(wizard.label_format)
+            if not wizard.format_id:
+                wizard.format_id = formats._serial_default_for(self.env.company)
+
+    @api.onchange("format_id")
+    def _onchange_format_id(self):
+        self.label_format = self.format_id.code or False
+
+    @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         context = self.env.context
@@ -107,14 +138,25 @@ class StockSerialLabelWizard(models.TransientModel):
 
     @api.onchange("output")
     def _onchange_output(self):
-        if self.output == "zpl" and label_layout.FORMATS[self.label_format].is_sheet:
-            self.label_format = "50x25"
+        if self.output == "zpl" and self.format_id.page_type == "sheet":
+            self.format_id = self.env["stock.serial.label.format"].search(
+                [
+                    ("page_type", "=", "single"),
+                    ("company_id", "in", [False, self.env.company.id]),
+                ],
+                limit=1,
+            )
+            self.label_format = self.format_id.code or False
 
     def _serial_label_options(self):
         self.ensure_one()
         shown = [name for name in label_layout.FIELDS if self[f"show_{name}"]]
         return SerialLabelOptions(
-            self.label_format, self.barcode_type, shown, self.copies
+            self.env,
+            barcode_type=self.barcode_type,
+            fields_shown=shown,
+            copies=self.copies,
+            format_record=self.format_id,
         )
 
     def _serial_remember_layout(self):
@@ -125,6 +167,10 @@ class StockSerialLabelWizard(models.TransientModel):
             for wizard_field, company_field in _REMEMBERED.items()
             if company[company_field] != self[wizard_field]
         }
+        if company.serial_label_format_id != self.format_id:
+            vals["serial_label_format_id"] = self.format_id.id
+        if not self.label_format:
+            vals.pop("serial_label_format", None)  # a designed format has no key
         if vals:
             # Stock users print labels but may not edit their company.
             company.sudo().write(vals)
@@ -134,11 +180,14 @@ class StockSerialLabelWizard(models.TransientModel):
         self.ensure_one()
         if not self.lot_ids:
             raise UserError(_("There is no serial number to print a label for."))
-        if self.output == "zpl" and label_layout.FORMATS[self.label_format].is_sheet:
+        if not self.format_id:
+            raise UserError(_("Choose a label format."))
+        if self.output == "zpl" and self.format_id.page_type == "sheet":
             raise UserError(
                 _(
-                    "Thermal printers print single labels: choose a 50 x 25, "
-                    "62 x 29 or 100 x 50 mm label for ZPL."
+                    "Thermal printers print single labels: %(format)s is a sheet, "
+                    "choose a single-label format for ZPL.",
+                    format=self.format_id.display_name,
                 )
             )
         self._serial_remember_layout()
@@ -152,7 +201,10 @@ class StockSerialLabelWizard(models.TransientModel):
             if self.output == "zpl"
             else "stock_serial_tracking.action_report_serial_label"
         )
-        report = self.env.ref(xmlid).with_context(serial_label_format=self.label_format)
+        report = self.env.ref(xmlid).with_context(
+            serial_label_format=self.format_id.code or False,
+            serial_label_format_id=self.format_id.id,
+        )
         action = report.report_action(self.lot_ids, data=data, config=False)
         action["close_on_report_download"] = True
         return action
