@@ -52,6 +52,8 @@
         "views/stock_lot_sale_views.xml",
         "views/sale_order_views.xml",
         "wizards/stock_serial_entry_sale_views.xml",
+        "security/stock_serial_relocation_security.xml",
+        "views/stock_serial_relocation_views.xml",
     ],
     "demo": [
         "demo/stock_serial_demo.xml",

@@ -30,3 +30,6 @@ from . import stock_quant_sale
 from . import stock_move_sale
 from . import sale_order
 from . import sale_order_line
+from . import stock_serial_relocation
+from . import stock_lot_relocation
+from . import stock_picking_relocation

@@ -26,3 +26,4 @@ from . import test_count_tour
 from . import test_sale
 from . import test_sale_tour
 from . import test_flows
+from . import test_relocation
