@@ -54,6 +54,7 @@
         "wizards/stock_serial_entry_sale_views.xml",
         "security/stock_serial_relocation_security.xml",
         "views/stock_serial_relocation_views.xml",
+        "views/portal_sale_templates.xml",
     ],
     "demo": [
         "demo/stock_serial_demo.xml",

@@ -4,7 +4,7 @@ import subprocess
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import SerialCase
 
@@ -277,3 +277,32 @@ class TestSaleInvoiceSerials(SaleSerialCase):
         self.assertIn("SO-001", text)
         self.assertIn("SO-003", text)
         self.assertNotIn("SO-002", text)
+
+
+@tagged("post_install", "-at_install")
+class TestSaleSerialPortal(SaleSerialCase, HttpCase):
+    """ "My Serial Numbers" links each serial to its sale order."""
+
+    def test_serial_links_to_its_order(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Portal Buyer", "email": "portal.buyer@example.com"}
+        )
+        self.env["res.users"].with_context(no_reset_password=True).create(
+            {
+                "login": "portal_sale_buyer",
+                "password": "portal_sale_buyer",
+                "partner_id": partner.id,
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.customer = partner
+        order = self._order(1)
+        self._choose(order.order_line, ["SO-003"])
+        order.action_confirm()
+        self._validate(order.picking_ids)
+        self.authenticate("portal_sale_buyer", "portal_sale_buyer")
+        response = self.url_open("/my/serials")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("SO-003", response.text)
+        self.assertIn(f'href="{order.get_portal_url()}"', response.text)
+        self.assertIn(f">{order.name}</a>", response.text)
