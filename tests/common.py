@@ -7,6 +7,8 @@ Fixtures (class attributes, made once per test class by ``SerialCase.setUpClass`
 - ``vendor`` and ``customer`` partners;
 - ``product`` and ``product2``, tracked by serial number (internal references
   ``SW`` and ``SG``), ``lot_product`` tracked by lot;
+- ``_battery_pack()`` adds ``cell``, ``pack`` and ``bom_pack`` (a one-level BoM)
+  for the classes that manufacture;
 - ``stock_user`` (Inventory / User) and ``mrp_user`` (Manufacturing / User): the
   plain users the main flows also run as (``@users("serial_stock_user")`` or
   ``self.with_user(...)``); every other test runs as the superuser.
@@ -96,6 +98,19 @@ class SerialCase(TransactionCase):
         )
 
     @classmethod
+    def _battery_pack(cls):
+        """Fixtures of a one-level assembly: ``cell`` (serial), ``pack`` (serial,
+        numbered PK-0001, PK-0002...) and ``bom_pack``, one cell per pack."""
+        cls.cell = cls._serial_product("Battery Cell", "CELL")
+        cls.pack = cls._serial_product(
+            "Battery Pack",
+            "PACK",
+            serial_auto_generate=True,
+            serial_format="PK-[[INCNUM,NONE,4,1]]",
+        )
+        cls.bom_pack = cls._bom(cls.pack, [(cls.cell, 1)])
+
+    @classmethod
     def _bom(cls, product, components):
         """A normal bill of materials: ``components`` is [(product, qty), ...]."""
         return cls.env["mrp.bom"].create(
@@ -146,8 +161,9 @@ class SerialCase(TransactionCase):
             self.vendor,
         )
 
-    def _delivery(self, qty, product=None):
-        """A confirmed delivery from stock to the customer, reserved by Odoo."""
+    def _delivery(self, qty, product=None, assign=True):
+        """A confirmed delivery from stock to the customer, reserved by Odoo
+        unless ``assign=False``."""
         picking = self._picking(
             self.warehouse.out_type_id,
             self.stock,
@@ -156,7 +172,8 @@ class SerialCase(TransactionCase):
             qty,
             self.customer,
         )
-        picking.action_assign()
+        if assign:
+            picking.action_assign()
         return picking
 
     def _set_lines(self, picking, serials, quantity=1):

@@ -14,14 +14,7 @@ class TestFlowsAsUsers(SerialCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cell = cls._serial_product("Flow Cell", "FC")
-        cls.pack = cls._serial_product(
-            "Flow Pack",
-            "FP",
-            serial_auto_generate=True,
-            serial_format="FP-[[INCNUM,NONE,4,1]]",
-        )
-        cls.bom_pack = cls._bom(cls.pack, [(cls.cell, 1)])
+        cls._battery_pack()
 
     def _names(self, *names):
         """Serial names of this run (one run per user)."""

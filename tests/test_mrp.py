@@ -20,13 +20,7 @@ class TestSerialMrp(SerialCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cell = cls._serial_product("Battery Cell", "CELL")
-        cls.pack = cls._serial_product(
-            "Battery Pack",
-            "PACK",
-            serial_auto_generate=True,
-            serial_format="PK-[[INCNUM,NONE,4,1]]",
-        )
+        cls._battery_pack()
         cls.bike = cls._serial_product(
             "E-Bike",
             "EB",
@@ -37,7 +31,6 @@ class TestSerialMrp(SerialCase):
             {"name": "Screw", "is_storable": True}
         )
         cls.env["stock.quant"]._update_available_quantity(cls.screw, cls.stock, 1000)
-        cls.bom_pack = cls._bom(cls.pack, [(cls.cell, 1)])
         cls.bom_bike = cls._bom(cls.bike, [(cls.pack, 1), (cls.screw, 2)])
         cls.customer2 = cls.env["res.partner"].create({"name": "Second Customer"})
 

@@ -263,32 +263,37 @@ def test_column_letters():
     assert parsing.SerialFile([]).describe() == ""
 
 
-def test_csv_tab_delimited_with_bom():
-    data = "\ufeffproduct\tserial\nP\tSN-1\nP\tSN-2\n".encode()
-    assert parsing.read_serial_file("a.csv", data) == ["SN-1", "SN-2"]
-
-
-def test_csv_quoted_commas_stay_in_names():
-    data = b'"SN,1"\n"SN,2"\n'
-    assert parsing.read_serial_file("a.csv", data) == ["SN,1", "SN,2"]
-    data = b'serial,qty\n"SN,1",1\n"SN,2",1\n'
-    assert parsing.read_serial_file("a.csv", data) == ["SN,1", "SN,2"]
-
-
-def test_csv_semicolon_file_with_commas_in_values():
-    data = b"serial;note\nSN-1;a,b\nSN-2;c,d\n"
-    assert parsing.read_serial_file("a.csv", data) == ["SN-1", "SN-2"]
-
-
-def test_csv_leading_blank_rows_and_column():
-    data = b"\n,\n,Serial\n,SN1\n,SN2\n"
-    assert parsing.read_serial_file("a.csv", data) == ["SN1", "SN2"]
-    data = b"\n;;\n;SN1;x\n;SN2;y\n"
-    assert parsing.read_serial_file("a.csv", data) == ["SN1", "SN2"]
-
-
-def test_csv_header_only():
-    assert parsing.read_serial_file("a.csv", b"serial\n") == []
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        pytest.param(
+            "\ufeffproduct\tserial\nP\tSN-1\nP\tSN-2\n".encode(),
+            ["SN-1", "SN-2"],
+            id="tab-delimited-with-bom",
+        ),
+        pytest.param(b'"SN,1"\n"SN,2"\n', ["SN,1", "SN,2"], id="quoted-commas"),
+        pytest.param(
+            b'serial,qty\n"SN,1",1\n"SN,2",1\n',
+            ["SN,1", "SN,2"],
+            id="quoted-commas-with-header",
+        ),
+        pytest.param(
+            b"serial;note\nSN-1;a,b\nSN-2;c,d\n",
+            ["SN-1", "SN-2"],
+            id="semicolons-with-commas-in-values",
+        ),
+        pytest.param(
+            b"\n,\n,Serial\n,SN1\n,SN2\n", ["SN1", "SN2"], id="leading-blanks-comma"
+        ),
+        pytest.param(
+            b"\n;;\n;SN1;x\n;SN2;y\n", ["SN1", "SN2"], id="leading-blanks-semicolon"
+        ),
+        pytest.param(b"serial\n", [], id="header-only"),
+    ],
+)
+def test_csv_layouts(data, expected):
+    """Delimiters, quoting, a BOM, blank leading rows and columns, a header alone."""
+    assert parsing.read_serial_file("a.csv", data) == expected
 
 
 def test_csv_malformed_is_refused():
