@@ -5,6 +5,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 from .stock_serial_history import HISTORY_TYPES
 
@@ -63,15 +64,16 @@ class StockLot(models.Model):
     def _compute_serial_unit_history(self):
         types = dict(HISTORY_TYPES)
         for lot in self:
-            if not lot.id or not (
-                lot.serial_origin_lot_id or lot.serial_relocated_lot_ids
-            ):
+            # the other companies' records are not readable here: the links
+            # are followed as superuser, only dates, companies and
+            # references are shown
+            if not lot.id or len(lot._serial_linked_lots()) < 2:
                 lot.serial_unit_history = False
                 continue
             body = Markup("").join(
                 Markup("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>")
                 % (
-                    fields.Datetime.to_string(row.date),
+                    format_datetime(self.env, row.date),
                     row.company_id.name,
                     types.get(row.move_type, row.move_type or ""),
                     row.reference or "",

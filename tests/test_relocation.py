@@ -122,6 +122,11 @@ class TestSerialRelocation(SerialCase):
         self.assertEqual(found_b.company_id, self.company_b)
         self.assertEqual(found_a.serial_status, "shipped")
         self.assertEqual(found_b.serial_status, "received")
+        # the unit's history in both companies is on each side's serial
+        out_name = relocation.sudo().out_picking_id.name
+        in_name = relocation.sudo().in_picking_id.name
+        self.assertIn(out_name, found_b.serial_unit_history)
+        self.assertIn(in_name, found_a.serial_unit_history)
         # the link: both read the relocation and its name
         as_b = relocation.with_user(self.user_b)
         self.assertEqual(as_b.name, relocation.name)
