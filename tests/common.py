@@ -30,7 +30,8 @@ a move, opened through its action), ``_upload`` (a file given to that wizard),
 ``_set_lines`` (move lines typed by hand in the detailed operations), ``_validate``,
 ``_lots`` (serials by name), ``_delivery_of`` (the delivery that shipped a serial),
 ``_xlsx`` (a workbook's bytes), ``_refusal`` (the message of the ``UserError`` a call
-raises).
+raises), ``assertRefused`` (a call refused with the serials named, nothing written,
+as ``_counts`` tells).
 """
 
 import base64
@@ -360,6 +361,27 @@ class SerialCase(TransactionCase):
         buffer = io.BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
+
+    def _counts(self):
+        """What a refused operation must leave as it was (``assertRefused``):
+        serials, move lines, quants and reservations. A class may count more."""
+        self.env.flush_all()
+        quants = self.env["stock.quant"].search([])
+        return (
+            self.env["stock.lot"].search_count([]),
+            self.env["stock.move.line"].search_count([]),
+            len(quants),
+            sum(quants.mapped("reserved_quantity")),
+        )
+
+    def assertRefused(self, exception, pattern, call, *args):
+        """``call(*args)`` raises ``exception`` with a message matching
+        ``pattern`` (the serials named) and leaves the database as it was:
+        nothing added, and nothing pending that a later flush would write."""
+        before = self._counts()
+        with self.assertRaisesRegex(exception, pattern):
+            call(*args)
+        self.assertEqual(self._counts(), before, "nothing written")
 
     def _refusal(self, action, *args, **kwargs):
         """The message of the UserError (or ValidationError) ``action`` raises."""

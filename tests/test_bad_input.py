@@ -29,17 +29,6 @@ class TestBadInput(SerialCase):
             counts[model] = self.env.cr.fetchone()[0]
         return counts
 
-    def assertRefused(self, exception, pattern, call):
-        """``call()`` raises ``exception`` whose message matches ``pattern``
-        (the serial's name), and leaves the database as it was: nothing is
-        left to flush and no record was added."""
-        before = self._counts()
-        with self.assertRaisesRegex(exception, pattern):
-            call()
-        # nothing written, and nothing pending that a later flush would write
-        self.env.flush_all()
-        self.assertEqual(self._counts(), before)
-
     def _out_line(self, lot_name=None, lot=None, product=None):
         """A delivery of one unit whose line names a serial as given."""
         product = product or self.product

@@ -31,14 +31,6 @@ class TestScanPick(SerialCase):
             }
         )
 
-    def _counts(self):
-        return (
-            self.env["stock.lot"].search_count([]),
-            self.env["stock.move.line"].search_count([]),
-            self.env["stock.quant"].search_count([]),
-            sum(self.env["stock.quant"].search([]).mapped("reserved_quantity")),
-        )
-
     def test_pasted_serials_are_exactly_what_ships(self):
         self._receive(["PK-1", "PK-2", "PK-3", "PK-4"])
         picking = self._delivery(2)
@@ -109,18 +101,23 @@ class TestScanPick(SerialCase):
         }
         for name, reason in cases.items():
             with self.subTest(name=name):
-                before = self._counts()
-                wizard = self._entry(picking.move_ids, serial_text=f"OK-1\n{name}")
-                with self.assertRaisesRegex(ValidationError, reason):
-                    wizard.action_apply()
-                self.assertEqual(self._counts(), before)
+                self.assertRefused(
+                    ValidationError,
+                    reason,
+                    lambda text: self._entry(
+                        picking.move_ids, serial_text=text
+                    ).action_apply(),
+                    f"OK-1\n{name}",
+                )
                 picked = picking.move_ids.move_line_ids.filtered("picked")
                 self.assertNotIn("OK-1", picked.lot_id.mapped("name"))
-        before = self._counts()
-        wizard = self._entry(picking.move_ids, serial_text="OK-1\nOK-2\nOK-1")
-        with self.assertRaisesRegex(ValidationError, "entered more than once: OK-1"):
-            wizard.action_apply()
-        self.assertEqual(self._counts(), before)
+        self.assertRefused(
+            ValidationError,
+            "entered more than once: OK-1",
+            lambda: self._entry(
+                picking.move_ids, serial_text="OK-1\nOK-2\nOK-1"
+            ).action_apply(),
+        )
 
     def test_add_to_list_reports_and_keeps_the_good_ones(self):
         self._receive(["AL-1", "AL-2"])
@@ -417,12 +414,9 @@ class TestScanPick(SerialCase):
         )
         wizard = self._entry(receipt.move_ids, serial_text="FR-1\nFR-2")
         receipt.move_ids.product_uom_qty = 2.5
-        before = self._counts()
-        with self.assertRaisesRegex(
-            UserError, r"(?s)whole units.*WH/IN/.*: 2\.5 Units"
-        ):
-            wizard.action_apply()
-        self.assertEqual(self._counts(), before)
+        self.assertRefused(
+            UserError, r"(?s)whole units.*WH/IN/.*: 2\.5 Units", wizard.action_apply
+        )
 
     def test_a_reservation_elsewhere_is_taken_over(self):
         self._receive(["TO-1", "TO-2", "TO-3"])
@@ -496,12 +490,11 @@ class TestScanPick(SerialCase):
         picking = self._delivery(1)
         wizard = self._entry(picking.move_ids)
         wizard.lot_ids = self._lots(["SAME-1"], self.product2)
-        before = self._counts()
-        with self.assertRaisesRegex(
-            ValidationError, r"SAME-1: is not a serial of \[SW\] Serial Widget"
-        ):
-            wizard.action_apply()
-        self.assertEqual(self._counts(), before)
+        self.assertRefused(
+            ValidationError,
+            r"SAME-1: is not a serial of \[SW\] Serial Widget",
+            wizard.action_apply,
+        )
 
     def test_select_all_offers_only_what_can_leave(self):
         self._receive(["SA-1", "SA-2", "SA-3"])

@@ -62,10 +62,7 @@ class TestSerialStatus(SerialCase):
     def test_reservation_gives_reserved_availability(self):
         self._receive(["ST-030"])
         lot = self._lots(["ST-030"])
-        picking = self._picking(
-            self.warehouse.out_type_id, self.stock, self.customer_loc, self.product, 1
-        )
-        picking.action_assign()
+        picking = self._delivery(1)
         self.assertEqual(lot.serial_availability, "reserved")
         reserved = self.env["stock.lot"].search(
             [
