@@ -44,7 +44,9 @@ CASES = {
     # delivery case's path), "addon" pastes their names
     "pick": (("native+addon", "addon"), (5000,), "small"),
     "paste": (("addon",), (100000,), "big"),
-    "labels": (("native+addon", "addon"), (1000,), "small"),
+    # "designed": the wizard printing a user-made sheet format (its own grid,
+    # a Data Matrix and four text elements)
+    "labels": (("native+addon", "addon", "designed"), (1000,), "small"),
     "backfill": (("addon",), (100000,), "small"),
     "search": (("native+addon", "addon"), (1000000,), "big"),
     # changing the serial settings of N products: "native+addon" writes each
@@ -373,6 +375,40 @@ def case_paste(env, path, n):
     return {"measure": m, "check": {"pasted": len(names), "accepted": accepted}}
 
 
+def _designed_label_format(env):
+    """A user-made A4 sheet: 3 x 9 labels 63.5 x 29.6 mm with gaps."""
+
+    def text(field, x, y, width, height, **extra):
+        return (0, 0, {"kind": "text", "field": field, "x_mm": x, "y_mm": y,
+                       "width_mm": width, "height_mm": height, **extra})  # fmt: skip
+
+    return env["stock.serial.label.format"].create(
+        {
+            "name": "Bench sheet 3 x 9",
+            "page_type": "sheet",
+            "paper": "a4",
+            "page_width_mm": 210,
+            "page_height_mm": 297,
+            "label_width_mm": 63.5,
+            "label_height_mm": 29.6,
+            "columns": 3,
+            "rows": 9,
+            "margin_left_mm": 7.2,
+            "margin_top_mm": 15.1,
+            "pitch_x_mm": 66.0,
+            "pitch_y_mm": 29.6,
+            "element_ids": [
+                (0, 0, {"kind": "barcode", "barcode_type": "datamatrix",
+                        "x_mm": 1.5, "y_mm": 2, "width_mm": 20, "height_mm": 20}),
+                text("serial", 23, 2, 39, 5, font_pt=9, bold=True),
+                text("product_full", 23, 8, 39, 7, font_pt=7),
+                text("company", 23, 16, 39, 4, font_pt=6),
+                text("fixed", 1.5, 24, 60, 4, font_pt=6, text="Made in Testland"),
+            ],
+        }
+    )  # fmt: skip
+
+
 def case_labels(env, path, n):
     product = _serial_product(env, "Bench Label Product")
     lots = env["stock.lot"].create(
@@ -382,13 +418,14 @@ def case_labels(env, path, n):
         ]
     )
     Report = env["ir.actions.report"]
+    wizard_vals = {"lot_ids": [(6, 0, lots.ids)]}
+    if path == "designed":
+        wizard_vals["format_id"] = _designed_label_format(env).id
     with Measure(env) as m:
-        if path == "addon":
-            wizard = env["stock.serial.label.wizard"].create(
-                {"lot_ids": [(6, 0, lots.ids)]}
-            )
+        if path in ("addon", "designed"):
+            wizard = env["stock.serial.label.wizard"].create(wizard_vals)
             action = wizard.action_print()
-            pdf, _fmt = Report._render_qweb_pdf(
+            pdf, _fmt = Report.with_context(**action["context"])._render_qweb_pdf(
                 action["report_name"], lots.ids, data=action.get("data")
             )
         else:
@@ -729,6 +766,13 @@ def fmt_row(case, n, by_path):
                 f"{r['seconds']:.2f} s{cpu} / {r['peak_mb']:.0f} MB / {r['queries']} q"
                 + runs
             )
+    for path, r in by_path.items():
+        # further paths of a case (labels: "designed") beside the add-on's
+        if path not in ("native", "native+addon", "addon") and "error" not in r:
+            runs = ""
+            if r.get("runs"):
+                runs = " (median of " + ", ".join(f"{t:.1f}" for t in r["runs"]) + ")"
+            cells[2] += f"; {path}: {r['seconds']:.2f} s{runs}"
     ratio = "–"
     if native and "error" not in native and by_path.get("addon") and case != "search":
         ours = by_path["addon"]

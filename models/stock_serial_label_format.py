@@ -49,7 +49,7 @@ def _inch_field(name, string):
         string=string,
         compute="_compute_inches",
         inverse=f"_inverse_{name}_in",
-        digits=(16, 4),
+        digits=(16, 5),
     )
 
 
@@ -198,6 +198,18 @@ class StockSerialLabelFormat(models.Model):
 
     def _inverse_pitch_y_in(self):
         self._inverse_inches("pitch_y")
+
+    @api.onchange(*(f"{name}_in" for name in _LENGTHS))
+    def _onchange_inches(self):
+        # the preview follows sizes typed in inches before the form is saved
+        for name in _LENGTHS:
+            millimetres = round(self[f"{name}_in"] * label_layout.MM_PER_INCH, 4)
+            if abs(millimetres - self[f"{name}_mm"]) > 0.001:
+                self[f"{name}_mm"] = millimetres
+
+    @api.onchange("gap_x_mm", "gap_y_mm")
+    def _onchange_gaps(self):
+        self._inverse_gaps()
 
     @api.depends("pitch_x_mm", "pitch_y_mm", "label_width_mm", "label_height_mm")
     def _compute_gaps(self):

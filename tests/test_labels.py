@@ -706,6 +706,27 @@ class TestSerialLabels(SerialCase):
         decoded = [found[0] for page in self._decode(pdf) for found in page]
         self.assertEqual(decoded, ["SN-2026-000123"])
 
+    def test_sizes_in_inches_and_gaps(self):
+        with Form(self.env["stock.serial.label.format"]) as form:
+            form.name = "Avery 5163"
+            form.unit = "inch"
+            form.page_type = "sheet"
+            form.paper = "letter"
+            form.label_width_in = 4
+            form.label_height_in = 2
+            form.rows, form.columns = 5, 2
+            form.margin_left_in = 0.15625
+            form.margin_top_in = 0.5
+            form.gap_x_mm = 0.125 * 25.4
+            self.assertAlmostEqual(form.label_width_mm, 101.6)
+            self.assertAlmostEqual(form.pitch_x_mm, 4.125 * 25.4)
+            form.gap_y_mm = 0
+        fmt = form.record
+        self.assertAlmostEqual(fmt.page_width_mm, 215.9)
+        self.assertAlmostEqual(fmt.pitch_y_mm, 50.8)
+        self.assertAlmostEqual(fmt.margin_left_mm, 3.969, places=3)
+        self.assertAlmostEqual(fmt.pitch_x_in, 4.125)
+
     def test_copy_of_a_shipped_format_is_designed(self):
         shipped = self.env.ref("stock_serial_tracking.label_format_62x29")
         copy = shipped.copy()

@@ -33,7 +33,6 @@ class StockSerialLabelWizard(models.TransientModel):
     label_count = fields.Integer(compute="_compute_counts", string="Labels")
     format_id = fields.Many2one(
         "stock.serial.label.format",
-        string="Format",
         compute="_compute_format_id",
         store=True,
         readonly=False,

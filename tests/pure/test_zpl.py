@@ -181,3 +181,32 @@ def test_label_invalid_arguments(kwargs):
 def test_labels_concatenate():
     labels = "".join(zpl.zpl_label(f"S{n}", [], 400, 200) for n in range(3))
     assert labels.count("^XA") == 3 and labels.count("^XZ") == 3
+
+
+def test_zpl_from_designed_elements():
+    from lib import label_layout as ll
+
+    barcode = ll.Element("barcode", 2, 2, 22, 22, barcode_type="datamatrix")
+    serial = ll.Element("text", 26, 3, 33, 5, field="serial", font_pt=9)
+    right = ll.Element("text", 26, 18, 33, 4, field="fixed", font_pt=7, align="right")
+    text = zpl.zpl_elements(
+        [
+            ("barcode", barcode, "datamatrix", "SN^1"),
+            ("text", serial, "SN^1", None),
+            ("text", right, "Made in ~", None),
+        ],
+        480,
+        240,
+        8,
+        copies=2,
+    )
+    assert text.startswith("^XA\n^CI28\n^PW480\n^LL240")
+    assert "^FO16,16^BXN" in text
+    assert "^FO208,24^A0N,25,25^FB264,1,0,L,0^FH_^FDSN_5E1^FS" in text
+    assert "^FB264,1,0,R,0^FH_^FDMade in _7E^FS" in text
+    assert text.rstrip().endswith("^PQ2\n^XZ")
+    # a linear code too long for its box becomes a QR code, as in the PDF
+    narrow = ll.Element("barcode", 0, 0, 10, 10, barcode_type="code128")
+    assert "^BQN" in zpl.zpl_elements(
+        [("barcode", narrow, "code128", "X" * 30)], 80, 80, 8
+    )
