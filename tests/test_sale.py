@@ -90,6 +90,21 @@ class TestSaleChosenSerials(SaleSerialCase):
         third.action_confirm()
         self.assertFalse(third.picking_ids.move_line_ids)
 
+    def test_transfer_without_order_skips_chosen(self):
+        order = self._order(3)
+        self._choose(order.order_line, ["SO-001", "SO-002", "SO-004"])
+        delivery = self._picking(
+            self.warehouse.out_type_id,
+            self.stock,
+            self.customer_loc,
+            self.product,
+            2,
+            self.customer,
+        )
+        delivery.action_assign()
+        self.assertEqual(delivery.move_line_ids.lot_id, self.lots["SO-003"])
+        self.assertEqual(delivery.move_ids.quantity, 1)
+
     def test_choosing_takes_over_odoo_reservation(self):
         other = self._order(4)
         other.action_confirm()
