@@ -105,6 +105,25 @@ class TestSaleChosenSerials(SaleSerialCase):
         self.assertEqual(delivery.move_line_ids.lot_id, self.lots["SO-003"])
         self.assertEqual(delivery.move_ids.quantity, 1)
 
+    def test_two_step_delivery_ships_the_chosen_serials(self):
+        self.warehouse.delivery_steps = "pick_ship"
+        order = self._order(2)
+        self._choose(order.order_line, ["SO-002", "SO-004"])
+        order.action_confirm()
+        pick = order.picking_ids
+        self.assertEqual(pick.location_id, self.warehouse.lot_stock_id)
+        chosen = self.lots["SO-002"] | self.lots["SO-004"]
+        self.assertEqual(pick.move_line_ids.lot_id, chosen)
+        self._validate(pick)
+        ship = order.picking_ids - pick
+        self.assertEqual(len(ship), 1)
+        ship.action_assign()
+        self.assertEqual(ship.move_line_ids.lot_id, chosen)
+        ship.move_line_ids.picked = True
+        self._validate(ship)
+        self.assertEqual(chosen.sale_line_id, order.order_line)
+        self.assertEqual(set(chosen.mapped("serial_status")), {"shipped"})
+
     def test_choosing_takes_over_odoo_reservation(self):
         other = self._order(4)
         other.action_confirm()
