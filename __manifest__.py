@@ -58,6 +58,7 @@
     ],
     "demo": [
         "demo/stock_serial_demo.xml",
+        "demo/stock_serial_label_format_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

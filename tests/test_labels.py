@@ -325,6 +325,30 @@ class TestSerialLabels(SerialCase):
         self.assertEqual(len(sizes), 2)
         self.assertAlmostEqual(sizes[0][0], 62, delta=0.5)
         self.assertAlmostEqual(sizes[0][1], 29, delta=0.5)
+        # a designed format last used: its exact size (2 x 1 in), no record
+        # of paper format needed
+        designed = self._format(
+            label_width_mm=50.8,
+            label_height_mm=25.4,
+            element_ids=[
+                Command.create(
+                    {"kind": "barcode", "barcode_type": "qr", "x_mm": 1,
+                     "y_mm": 1, "width_mm": 20, "height_mm": 20}
+                ),
+                Command.create(
+                    {"kind": "text", "field": "fixed", "text": "Handle-with-care",
+                     "x_mm": 22, "y_mm": 2, "width_mm": 27, "height_mm": 4}
+                ),
+            ],
+        )  # fmt: skip
+        self.company.serial_label_format_id = designed
+        pdf, _type = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            PDF_REPORT, self.lots[:1].ids
+        )
+        ((width, height),) = self._page_sizes_mm(pdf)
+        self.assertAlmostEqual(width, 50.8, delta=0.05)
+        self.assertAlmostEqual(height, 25.4, delta=0.05)
+        self.assertIn("Handle-with-care", self._pdftotext(pdf))
 
     # ------------------------------------------------------------ ZPL
     def test_zpl_escapes_the_serial(self):
