@@ -370,15 +370,25 @@ class StockSerialRelocation(models.Model):
         )
         dest_by_name = dict(dest_lots)
         dest_by_name.update({lot.name: lot for lot in new_lots})
-        in_picking = self._serial_transfer(
-            env_b["stock.picking"],
-            dest.in_type_id,
-            suppliers,
-            dest.lot_stock_id,
-            company_a.partner_id,
-            [dest_by_name[n] for n in lots],
-            name,
-        )
+        # new records arrive from company A as a vendor; a unit coming back
+        # to a company it left earlier is a return from company A as customer
+        # there (its record in B is the one shipped then)
+        in_pickings = self.env["stock.picking"]
+        for source_loc, batch in (
+            (suppliers, [n for n in lots if n not in dest_lots]),
+            (customers, [n for n in lots if n in dest_lots]),
+        ):
+            if batch:
+                in_pickings |= self._serial_transfer(
+                    env_b["stock.picking"],
+                    dest.in_type_id,
+                    source_loc,
+                    dest.lot_stock_id,
+                    company_a.partner_id,
+                    [dest_by_name[n] for n in batch],
+                    name,
+                )
+        in_picking = in_pickings[:1]
         self.sudo().write(
             {
                 "name": name,
@@ -393,7 +403,7 @@ class StockSerialRelocation(models.Model):
             }
         )
         out_picking.sudo().serial_relocation_id = self.id
-        in_picking.sudo().serial_relocation_id = self.id
+        in_pickings.sudo().serial_relocation_id = self.id
         return True
 
     @api.model

@@ -221,3 +221,27 @@ class TestSerialRelocation(SerialCase):
         self.assertEqual(self._counts(), before)
         self.assertFalse(self._lots_b(["RL-001"]))
         self.assertEqual(self._lots(["RL-001"]).serial_status, "received")
+
+    def test_relocate_back_to_the_first_company(self):
+        self._relocation(["RL-001"]).action_relocate()
+        form = Form(self.env["stock.serial.relocation"].with_user(self.user_ab))
+        form.company_id = self.company_b
+        form.dest_company_id = self.company
+        form.product_id = self.product
+        form.serial_text = "RL-001"
+        back = form.save()
+        back.with_company(self.company_b).action_relocate()
+        lot_a = self._lots(["RL-001"]).filtered(
+            lambda lot: lot.company_id == self.company
+        )
+        lot_b = self._lots_b(["RL-001"])
+        self.assertEqual(back.dest_lot_ids, lot_a, "the unit's own record comes back")
+        # back in A as a return from company B (In Stock, "Returned")
+        self.assertEqual(lot_a.serial_status, "returned")
+        self.assertTrue(lot_a.quant_ids.filtered(lambda q: q.quantity > 0))
+        self.assertEqual(lot_b.serial_status, "shipped")
+        self.assertEqual(lot_b.customer_id, self.company.partner_id)
+        self.assertEqual(
+            lot_a._serial_unit_history_rows().mapped("move_type"),
+            ["receive", "ship", "receive", "ship", "return"],
+        )
