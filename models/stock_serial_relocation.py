@@ -154,13 +154,15 @@ class StockSerialRelocation(models.Model):
             )
         if errors:
             raise UserError("\n".join(errors))
-        if self.dest_company_id not in self.env.user.company_ids:
-            raise UserError(
-                _(
-                    "You need access to company %(company)s to relocate serials to it.",
-                    company=self.dest_company_id.sudo().name,
+        for company in self.company_id | self.dest_company_id:
+            if company not in self.env.user.company_ids:
+                raise UserError(
+                    _(
+                        "You need access to company %(company)s to relocate "
+                        "serials from or to it.",
+                        company=company.sudo().name,
+                    )
                 )
-            )
         Lot = self.env["stock.lot"].sudo()
         lots = Lot.search(
             [

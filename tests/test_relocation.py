@@ -203,6 +203,24 @@ class TestSerialRelocation(SerialCase):
             relocation.action_relocate()
         self.assertEqual(self._lots(["RL-001"]).serial_status, "received")
 
+    def test_user_of_the_receiving_company_cannot_pull_serials(self):
+        relocation = (
+            self.env["stock.serial.relocation"]
+            .with_user(self.user_b)
+            .create(
+                {
+                    "company_id": self.company.id,
+                    "dest_company_id": self.company_b.id,
+                    "product_id": self.product.id,
+                    "serial_text": "RL-001",
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "access to company My Company"):
+            relocation.action_relocate()
+        self.assertEqual(self._lots(["RL-001"]).serial_status, "received")
+        self.assertFalse(self._lots_b(["RL-001"]))
+
     def test_name_of_another_unit_in_b_refused(self):
         self._lots(["RL-002"]).company_id = self.company
         self.env["stock.lot"].sudo().create(
