@@ -1,6 +1,6 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Creating thousands of records that differ in one column (issue 6).
+"""Creating thousands of records that differ in one column.
 
 Thousands of serials created at once (a receipt, a purchase order's planned
 serials) make rows that are all alike but for one column: the serial's name,
@@ -9,24 +9,38 @@ through the ORM, every module's create included; the others are copies of its
 row made by one INSERT ... SELECT, with the ORM's bookkeeping of a create
 (cache, one2many inverses, computed fields of other records, constraints).
 
-Callers decide when a copy is exactly what the ORM would have stored: only
-when no module they do not know overrides the creation, and when no stored
-field depends on the column that differs (``clone_columns`` returns None).
-``only_known_modules`` tells whether only known modules create the records;
-``read_rows`` reads a few columns of thousands of records in one query.
+A copy is exactly what the ORM would have stored only when no module the
+add-on does not know overrides the creation (callers ask :mod:`.guard`) and
+when every stored value of the copy is the original's but the varying one:
+``clone_columns`` returns None when a stored field depends on the varying
+column or takes a per-record default (a sequence, a uuid) from a module the
+add-on does not know. ``read_rows`` reads a few columns of thousands of
+records in one query.
 """
 
+import re
+
+from odoo import fields
 from odoo.tools import SQL
+from odoo.tools.mail import generate_tracking_message_id
+
+from . import guard
 
 
 def clone_columns(model, varying):
     """The stored columns of ``model`` that a copy takes from its original:
     all but ``id`` and ``varying``. None when a stored field depends on
-    ``varying`` (its value would differ from the original's)."""
+    ``varying`` (its value would differ from the original's), or when a
+    module the add-on does not know gives a stored field a computed default:
+    each record would get its own value, a copy would repeat the original's."""
+    if _foreign_computed_defaults(model):
+        return None
     depends = model.env.registry.field_depends
     columns = []
     for name, field in model._fields.items():
-        if not (field.store and field.column_type) or name in ("id", varying):
+        if not field.store or name in ("id", varying):
+            continue
+        if not field.column_type:  # many2many: copied by clone_records
             continue
         paths = list(depends.get(field, ()))
         if field.related:
@@ -35,6 +49,24 @@ def clone_columns(model, varying):
             return None
         columns.append(name)
     return columns
+
+
+def _foreign_computed_defaults(model):
+    """Names of the fields to which a module the add-on does not know gives a
+    computed default (a function: a sequence, a uuid, a date), read on the
+    class of each module that defines the field. A module that only extends
+    a field (a selection value, a label) does not count."""
+    names = []
+    for cls in type(model).__mro__:
+        if getattr(cls, "_module", None) in guard.KNOWN_MODULES:
+            continue
+        for name, value in vars(cls).items():
+            args = getattr(value, "args", None)
+            if isinstance(value, fields.Field) and callable(
+                (args or {}).get("default")
+            ):
+                names.append(name)
+    return names
 
 
 def clone_records(first, varying, values, columns, per_copy=None):
@@ -61,7 +93,15 @@ def clone_records(first, varying, values, columns, per_copy=None):
     own = list(per_copy)
     own_sql = SQL("").join(SQL(", %s", SQL.identifier(name)) for name in own)
     own_values = SQL("").join(SQL(", v.%s", SQL.identifier(name)) for name in own)
-    arrays = SQL("").join(SQL(", %s", per_copy[name]) for name in own)
+    # typed arrays: a column of NULLs alone would be an array of unknown type
+    arrays = SQL("").join(
+        SQL(
+            ", %s::%s[]",
+            per_copy[name],
+            SQL(model._fields[name].column_type[1].split("(")[0]),
+        )
+        for name in own
+    )
     env = first.env
     env.cr.execute(
         SQL(
@@ -88,6 +128,7 @@ def clone_records(first, varying, values, columns, per_copy=None):
     copies = model.browse([row[0] for row in env.cr.fetchall()])
     if len(copies) != len(values):  # the original vanished: never silently
         raise RuntimeError(f"{model._name}: copied {len(copies)} of {len(values)}")
+    _clone_many2many(first, copies)
     # The ORM adds created records to the cached one2many fields that point
     # to them (e.g. stock.lot.quant_ids): drop those caches.
     for field in model._fields.values():
@@ -101,17 +142,29 @@ def clone_records(first, varying, values, columns, per_copy=None):
     return copies
 
 
-def only_known_modules(model, methods, known):
-    """True when, in the class hierarchy of ``model``, only the modules in
-    ``known`` (and the ORM's own classes) define any of ``methods``: copies
-    made by clone_records would skip any other module's code."""
-    known = {None, "", "base", *known}
-    for cls in type(model).__mro__:
-        if getattr(cls, "_module", None) in known:
+def _clone_many2many(first, copies):
+    """The many2many links of ``first``, given to each copy as create() would
+    have given them from the same values."""
+    cr = first.env.cr
+    for field in first._fields.values():
+        if field.type != "many2many" or not field.store:
             continue
-        if any(method in vars(cls) for method in methods):
-            return False
-    return True
+        cr.execute(
+            SQL(
+                """
+                INSERT INTO %(rel)s (%(col1)s, %(col2)s)
+                SELECT c.id, r.%(col2)s
+                  FROM %(rel)s r, unnest(%(copies)s) AS c(id)
+                 WHERE r.%(col1)s = %(first)s
+                ON CONFLICT DO NOTHING
+                """,
+                rel=SQL.identifier(field.relation),
+                col1=SQL.identifier(field.column1),
+                col2=SQL.identifier(field.column2),
+                copies=list(copies.ids),
+                first=first.id,
+            )
+        )
 
 
 def read_rows(records, columns):
@@ -128,3 +181,17 @@ def read_rows(records, columns):
         )
     )
     return records.env.cr.dictfetchall()
+
+
+def own_message_ids(message, res_ids):
+    """A Message-Id for each copy of ``message`` posted on the documents
+    ``res_ids``: mail clients and the mail gateway thread replies by it, so
+    copies never share the original's. Each has the form mail gave the
+    original (the document in it when mail put it there)."""
+    match = re.search(r"-openerp-(.+)@", message.message_id or "")
+    res = match.group(1) if match else "message-notify"
+    own = res == f"{message.res_id}-{message.model}"
+    return [
+        generate_tracking_message_id(f"{res_id}-{message.model}" if own else res)
+        for res_id in res_ids
+    ]

@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
@@ -30,92 +28,114 @@ UNIQUE_INDEX = "stock_lot_serial_product_name_uniq"
 # back through a return (or an unbuild), never be received again as new stock.
 GONE_STATUSES = ("consumed", "shipped", "written_off", "vendor_returned")
 
-# One pass over each serial's done move lines gives its status, partners,
-# dates and manufacturing orders. Used after every operation and at install.
-RECOMPUTE_SQL = f"""
-    UPDATE stock_lot lot
-       SET (serial_status, supplier_id, customer_id, received_date, shipped_date,
-            production_id, consumed_production_id, warranty_end_date) = (
-    -- one correlated row per serial (issue 6): a join with the updated table
-    -- made PostgreSQL compare every pair of serials when its statistics did
-    -- not know the serials just created (5,000 serials: 1.4 s of 1.7 s)
-    SELECT CASE
+# Serial fields derived from the done move lines, each with the SQL that
+# computes it, by one statement after every operation and at install. The
+# statement sees per serial: ``lot`` (its row), ``pt`` (its product template),
+# ``agg`` (aggregates of its history) and ``qty`` (its quantity in stock).
+# The same tuple builds the statement, the cache invalidation and the
+# modified() that makes the ORM recompute what depends on these fields.
+DERIVED_FIELDS = (
+    (
+        "serial_status",
+        """CASE
                WHEN pt.tracking <> 'serial' THEN lot.serial_status
                ELSE COALESCE(
                    agg.status,
                    CASE WHEN COALESCE(qty.on_hand, 0) > 0 THEN 'received'
                         ELSE 'planned' END)
-           END,
-           COALESCE(agg.supplier_id, lot.supplier_id),
-           COALESCE(agg.customer_id, lot.customer_id),
-           COALESCE(agg.received_date, lot.received_date),
-           COALESCE(agg.shipped_date, lot.shipped_date),
-           COALESCE(agg.production_id, lot.production_id),
-           COALESCE(agg.consumed_production_id, lot.consumed_production_id),
-           -- after-sales (issue 7): same result as _compute_warranty_end_date
-           -- (PostgreSQL month arithmetic clamps to the month end, like
-           -- relativedelta: Jan 31 + 1 month = Feb 28/29).
-           CASE
-               WHEN pt.serial_warranty_months > 0
-                    AND COALESCE(agg.shipped_date, lot.shipped_date) IS NOT NULL
-               THEN (COALESCE(agg.shipped_date, lot.shipped_date)
-                     + make_interval(months => pt.serial_warranty_months))::date
-           END
-      FROM product_product pp
-      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-      LEFT JOIN LATERAL (
-          SELECT (array_agg(h.status ORDER BY h.date DESC, h.id DESC)
-                      FILTER (WHERE h.status IS NOT NULL))[1] AS status,
-                 (array_agg(h.partner_id ORDER BY h.date DESC, h.id DESC)
-                      FILTER (WHERE h.move_type = 'receive'))[1] AS supplier_id,
-                 (array_agg(h.partner_id ORDER BY h.date DESC, h.id DESC)
-                      FILTER (WHERE h.move_type = 'ship'))[1] AS customer_id,
-                 MAX(h.date) FILTER (
-                      WHERE h.move_type IN ('receive', 'adjust_in', 'build')
-                 ) AS received_date,
-                 MAX(h.date) FILTER (WHERE h.move_type = 'ship') AS shipped_date,
-                 (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
-                      FILTER (WHERE h.move_type = 'build'))[1] AS production_id,
-                 (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
-                      FILTER (WHERE h.move_type = 'consume'))[1]
-                      AS consumed_production_id
-            FROM (
-                SELECT hist.*,
-                       CASE hist.move_type
-                           WHEN 'receive' THEN 'received'
-                           WHEN 'adjust_in' THEN 'received'
-                           WHEN 'build' THEN 'received'
-                           WHEN 'ship' THEN 'shipped'
-                           WHEN 'return' THEN 'returned'
-                           WHEN 'vendor_return' THEN 'vendor_returned'
-                           WHEN 'consume' THEN 'consumed'
-                           WHEN 'scrap' THEN 'written_off'
-                           WHEN 'adjust_out' THEN 'written_off'
-                           WHEN 'reject' THEN 'rejected'
-                           WHEN 'unbuild' THEN CASE
-                               WHEN dl.usage IN ('internal', 'transit')
-                               THEN 'received' ELSE 'consumed' END
-                           WHEN 'move' THEN CASE
-                               WHEN hist.from_reject AND NOT dl.serial_is_reject
-                               THEN 'received' END
-                       END AS status
-                  FROM ({HISTORY_SELECT_SQL} AND ml.lot_id = lot.id) hist
-                  JOIN stock_location dl ON dl.id = hist.location_dest_id
-            ) h
-      ) agg ON TRUE
-      LEFT JOIN LATERAL (
-          SELECT SUM(q.quantity) AS on_hand
-            FROM stock_quant q
-            JOIN stock_location ql ON ql.id = q.location_id
-           WHERE q.lot_id = lot.id AND ql.usage IN ('internal', 'transit')
-      ) qty ON TRUE
-     WHERE pp.id = lot.product_id)
-     WHERE {{where}}
+           END""",
+    ),
+    ("supplier_id", "COALESCE(agg.supplier_id, lot.supplier_id)"),
+    ("customer_id", "COALESCE(agg.customer_id, lot.customer_id)"),
+    ("received_date", "COALESCE(agg.received_date, lot.received_date)"),
+    ("shipped_date", "COALESCE(agg.shipped_date, lot.shipped_date)"),
+    ("production_id", "COALESCE(agg.production_id, lot.production_id)"),
+    (
+        "consumed_production_id",
+        "COALESCE(agg.consumed_production_id, lot.consumed_production_id)",
+    ),
+)
+
+# The status a history line of each type leaves the serial in (None: the line
+# does not change it).
+_STATUS_OF_LINE_SQL = """
+    CASE hist.move_type
+        WHEN 'receive' THEN 'received'
+        WHEN 'adjust_in' THEN 'received'
+        WHEN 'build' THEN 'received'
+        WHEN 'ship' THEN 'shipped'
+        WHEN 'return' THEN 'returned'
+        WHEN 'vendor_return' THEN 'vendor_returned'
+        WHEN 'consume' THEN 'consumed'
+        WHEN 'scrap' THEN 'written_off'
+        WHEN 'adjust_out' THEN 'written_off'
+        WHEN 'reject' THEN 'rejected'
+        WHEN 'unbuild' THEN CASE
+            WHEN dl.usage IN ('internal', 'transit')
+            THEN 'received' ELSE 'consumed' END
+        WHEN 'move' THEN CASE
+            WHEN hist.from_reject AND NOT dl.serial_is_reject
+            THEN 'received' END
+    END
 """
 
 
+def derived_fields_sql(where):
+    """The UPDATE of DERIVED_FIELDS for the serials matching ``where`` (SQL).
+
+    One correlated row per serial: a join with the updated table made
+    PostgreSQL compare every pair of serials when its statistics did not know
+    the serials just created (5,000 serials: 1.4 s of 1.7 s)."""
+    return SQL(
+        """
+        UPDATE stock_lot lot
+           SET (%(columns)s) = (
+            SELECT %(values)s
+              FROM product_product pp
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+              LEFT JOIN LATERAL (
+                  SELECT (array_agg(h.status ORDER BY h.date DESC, h.id DESC)
+                              FILTER (WHERE h.status IS NOT NULL))[1] AS status,
+                         (array_agg(h.partner_id ORDER BY h.date DESC, h.id DESC)
+                              FILTER (WHERE h.move_type = 'receive'))[1] AS supplier_id,
+                         (array_agg(h.partner_id ORDER BY h.date DESC, h.id DESC)
+                              FILTER (WHERE h.move_type = 'ship'))[1] AS customer_id,
+                         MAX(h.date) FILTER (
+                              WHERE h.move_type IN ('receive', 'adjust_in', 'build')
+                         ) AS received_date,
+                         MAX(h.date) FILTER (WHERE h.move_type = 'ship')
+                             AS shipped_date,
+                         (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
+                              FILTER (WHERE h.move_type = 'build'))[1] AS production_id,
+                         (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
+                              FILTER (WHERE h.move_type = 'consume'))[1]
+                              AS consumed_production_id
+                    FROM (
+                        SELECT hist.*, %(status_of_line)s AS status
+                          FROM (%(history)s AND ml.lot_id = lot.id) hist
+                          JOIN stock_location dl ON dl.id = hist.location_dest_id
+                    ) h
+              ) agg ON TRUE
+              LEFT JOIN LATERAL (
+                  SELECT SUM(q.quantity) AS on_hand
+                    FROM stock_quant q
+                    JOIN stock_location ql ON ql.id = q.location_id
+                   WHERE q.lot_id = lot.id AND ql.usage IN ('internal', 'transit')
+              ) qty ON TRUE
+             WHERE pp.id = lot.product_id)
+         WHERE %(where)s
+        """,
+        columns=SQL(", ").join(SQL.identifier(name) for name, _sql in DERIVED_FIELDS),
+        values=SQL(", ").join(SQL(sql) for _name, sql in DERIVED_FIELDS),
+        status_of_line=SQL(_STATUS_OF_LINE_SQL),
+        history=HISTORY_SELECT_SQL,
+        where=where,
+    )
+
+
 class StockLot(models.Model):
-    _inherit = "stock.lot"
+    _name = "stock.lot"
+    _inherit = ["stock.lot", "stock.serial.bulk.mixin"]
 
     serial_status = fields.Selection(
         SERIAL_STATUSES,
@@ -197,6 +217,13 @@ class StockLot(models.Model):
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS stock_lot_serial_name_idx "
             "ON stock_lot (name, company_id)"
+        )
+        # Serial lists filtered by status show a record count: with the
+        # company of the record rules in the index, PostgreSQL counts from the
+        # index alone (1,000,000 serials: 80 ms -> 30 ms, bench/).
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS stock_lot_serial_status_company_idx "
+            "ON stock_lot (serial_status, company_id)"
         )
         self._serial_init_unique_index()
 
@@ -597,34 +624,29 @@ class StockLot(models.Model):
         if not self.ids:
             return
         self.env.flush_all()
-        self.env.cr.execute(
-            RECOMPUTE_SQL.format(where="lot.id = ANY(%s)"), [list(self.ids)]
-        )
-        self._serial_invalidate()
+        self.env.cr.execute(derived_fields_sql(SQL("lot.id = ANY(%s)", list(self.ids))))
+        self._serial_derived_written()
 
     @api.model
     def _serial_recompute_all(self):
         """Backfill every serial (install on a database that has serials)."""
         self.env.flush_all()
-        self.env.cr.execute(RECOMPUTE_SQL.format(where="TRUE"))
-        self._serial_invalidate()
+        self.env.cr.execute(derived_fields_sql(SQL("TRUE")))
+        self.search([])._serial_derived_written()
 
-    def _serial_invalidate(self):
+    def _serial_derived_written(self):
+        """What the ORM does after a write of DERIVED_FIELDS on these serials:
+        drop their cached values and recompute what depends on them in any
+        module (the warranty end here, a stored field of another module
+        there). The history and the genealogy are views over the move lines
+        without dependencies the ORM could follow: their caches go too."""
+        derived = [name for name, _sql in DERIVED_FIELDS]
+        self.invalidate_recordset(derived)
+        self.modified(derived)
         self.env["stock.lot"].invalidate_model(
             [
                 "serial_history_ids",
                 "serial_history_count",
-                "serial_status",
-                "supplier_id",
-                "customer_id",
-                "received_date",
-                "shipped_date",
-                "production_id",
-                "consumed_production_id",
-                "warranty_end_date",  # after-sales (issue 7), set by RECOMPUTE_SQL
-                "serial_under_warranty",  # computed from warranty_end_date
-                # genealogy (issue 4): computed in SQL from done moves, without
-                # dependencies the ORM could follow
                 "serial_component_lot_ids",
                 "serial_parent_lot_ids",
                 "serial_component_all_lot_ids",
@@ -714,14 +736,11 @@ class StockLot(models.Model):
         return True
 
     def action_open_serial_reject(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Reject Serials"),
-            "res_model": "stock.serial.reject",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_lot_ids": [(6, 0, self.ids)]},
-        }
+        return self.env["stock.serial.reject"]._get_records_action(
+            name=_("Reject Serials"),
+            target="new",
+            context={"default_lot_ids": [fields.Command.set(self.ids)]},
+        )
 
     def action_view_serial_history(self):
         self.ensure_one()
@@ -734,12 +753,7 @@ class StockLot(models.Model):
 
     def action_view_serial_purchase(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "purchase.order",
-            "res_id": self.purchase_line_id.order_id.id,
-            "views": [(False, "form")],
-        }
+        return self.purchase_line_id.order_id.get_formview_action()
 
     def action_view_serial_production(self):
         self.ensure_one()
@@ -748,14 +762,11 @@ class StockLot(models.Model):
             if self.env.context.get("serial_built")
             else self.consumed_production_id
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mrp.production",
-            "res_id": production.id,
-            "views": [(False, "form")],
-        }
+        return production.get_formview_action()
 
-    # --- scan to open (labels, issue 5) ---
+    # ------------------------------------------------------------------
+    # Scan to open: a label's code finds its serial
+    # ------------------------------------------------------------------
     @api.model
     def _search_display_name(self, operator, value):
         # a GS1 code typed or scanned into any serial field (scrap, unbuild,
@@ -806,279 +817,7 @@ class StockLot(models.Model):
             )
         if not lots:
             return False
-        action = {
-            "type": "ir.actions.act_window",
-            "res_model": "stock.lot",
-            "name": lots[0].name if len(lots) == 1 else _("Scanned serials"),
-            "target": "current",
-        }
-        if len(lots) == 1:
-            action.update(res_id=lots.id, views=[(False, "form")], view_mode="form")
-        else:
-            action.update(
-                domain=[("id", "in", lots.ids)],
-                views=[(False, "list"), (False, "form")],
-                view_mode="list,form",
-            )
-        return action
-
-    # --- after-sales (issue 7) ---
-    warranty_end_date = fields.Date(
-        compute="_compute_warranty_end_date",
-        store=True,
-        readonly=True,
-        copy=False,
-        help="Last day of the warranty: the shipped date plus the product's "
-        "warranty months. Set again when the serial is shipped again.",
-    )
-    serial_under_warranty = fields.Boolean(
-        string="Under Warranty",
-        compute="_compute_serial_under_warranty",
-        search="_search_serial_under_warranty",
-    )
-
-    @api.depends("shipped_date", "product_id.product_tmpl_id.serial_warranty_months")
-    def _compute_warranty_end_date(self):
-        # Kept in step with RECOMPUTE_SQL, which writes the same value when the
-        # shipped date changes there (the ORM does not see that write).
-        for lot in self:
-            months = lot.product_id.product_tmpl_id.serial_warranty_months
-            if lot.shipped_date and months > 0:
-                lot.warranty_end_date = fields.Date.to_date(
-                    lot.shipped_date
-                ) + relativedelta(months=months)
-            else:
-                lot.warranty_end_date = False
-
-    @api.depends("warranty_end_date")
-    @api.depends_context("tz")
-    def _compute_serial_under_warranty(self):
-        today = fields.Date.context_today(self)
-        for lot in self:
-            lot.serial_under_warranty = bool(
-                lot.warranty_end_date and lot.warranty_end_date >= today
-            )
-
-    def _search_serial_under_warranty(self, operator, value):
-        if operator in ("in", "not in"):
-            values = {bool(v) for v in value}
-            if len(values) != 1:
-                return [(1, "=", 1)] if operator == "in" else [(0, "=", 1)]
-            operator, value = ("=" if operator == "in" else "!="), values.pop()
-        if operator not in ("=", "!="):
-            raise UserError(_("Unsupported search on warranty: %s", operator))
-        today = fields.Date.context_today(self)
-        if (operator == "=") == bool(value):
-            return [("warranty_end_date", ">=", today)]
-        return [
-            "|",
-            ("warranty_end_date", "=", False),
-            ("warranty_end_date", "<", today),
-        ]
-
-    # --- genealogy (issue 4) ---
-    # A component serial C went into a finished serial F when C left on a
-    # done component move of a manufacturing order (to production) and F came
-    # out of a done finished move of that same order. Unbuild moves carry no
-    # MO link, so an unbuild never reads as "C made of F"; the links of a
-    # build stay as its history. The recursive walk keeps one row per
-    # (start, serial, level, via, MO): bounded by edges x depth even on
-    # diamonds, and the depth cap ends cycles (refurbish loops).
-    _SERIAL_TRACE_MAX_DEPTH = 50
-    _SERIAL_LINK_SQL = {
-        "down": "cur_m.raw_material_production_id",
-        "up": "cur_m.production_id",
-    }
-    # Joins and conditions from a done move line ``cur`` of a serial to the
-    # move lines ``nxt`` of the serials one level further.
-    _SERIAL_STEP_SQL = {
-        # down: what the serial went into (component -> finished)
-        "down": """
-            JOIN stock_move cur_m ON cur_m.id = cur.move_id
-            JOIN stock_location cur_l ON cur_l.id = cur.location_dest_id
-            JOIN stock_move nxt_m
-              ON nxt_m.production_id = cur_m.raw_material_production_id
-            JOIN stock_move_line nxt ON nxt.move_id = nxt_m.id
-            JOIN stock_location nxt_l ON nxt_l.id = nxt.location_id
-           WHERE cur.state = 'done' AND nxt.state = 'done'
-             AND cur_m.raw_material_production_id IS NOT NULL
-             AND cur_l.usage = 'production' AND nxt_l.usage = 'production'
-             AND nxt.lot_id IS NOT NULL AND nxt.lot_id <> cur.lot_id
-        """,
-        # up: what the serial is made of (finished -> component)
-        "up": """
-            JOIN stock_move cur_m ON cur_m.id = cur.move_id
-            JOIN stock_location cur_l ON cur_l.id = cur.location_id
-            JOIN stock_move nxt_m
-              ON nxt_m.raw_material_production_id = cur_m.production_id
-            JOIN stock_move_line nxt ON nxt.move_id = nxt_m.id
-            JOIN stock_location nxt_l ON nxt_l.id = nxt.location_dest_id
-           WHERE cur.state = 'done' AND nxt.state = 'done'
-             AND cur_m.production_id IS NOT NULL
-             AND cur_l.usage = 'production' AND nxt_l.usage = 'production'
-             AND nxt.lot_id IS NOT NULL AND nxt.lot_id <> cur.lot_id
-        """,
-    }
-
-    serial_component_lot_ids = fields.Many2many(
-        "stock.lot",
-        relation="stock_lot_serial_component_rel",
-        column1="lot_id",
-        column2="component_id",
-        string="Components",
-        compute="_compute_serial_genealogy",
-        help="Serials and lots consumed to build this one.",
-    )
-    serial_parent_lot_ids = fields.Many2many(
-        "stock.lot",
-        relation="stock_lot_serial_parent_rel",
-        column1="lot_id",
-        column2="parent_id",
-        string="Used In",
-        compute="_compute_serial_genealogy",
-        help="Serials built with this one as a component.",
-    )
-    serial_component_all_lot_ids = fields.Many2many(
-        "stock.lot",
-        relation="stock_lot_serial_component_all_rel",
-        column1="lot_id",
-        column2="component_id",
-        string="All Components",
-        compute="_compute_serial_genealogy_all",
-        help="Components at any depth, through sub-assemblies.",
-    )
-    serial_parent_all_lot_ids = fields.Many2many(
-        "stock.lot",
-        relation="stock_lot_serial_parent_all_rel",
-        column1="lot_id",
-        column2="parent_id",
-        string="Ends Up In",
-        compute="_compute_serial_genealogy_all",
-        help="Everything built with this serial, at any depth.",
-    )
-    serial_has_genealogy = fields.Boolean(compute="_compute_serial_genealogy")
-    serial_components_deep = fields.Boolean(
-        compute="_compute_serial_genealogy_all",
-        help="Technical: some components are more than one level down.",
-    )
-    serial_parents_deep = fields.Boolean(
-        compute="_compute_serial_genealogy_all",
-        help="Technical: it went into something more than one level up.",
-    )
-
-    def _compute_serial_genealogy(self):
-        lots = self.filtered("id")
-        components = lots._serial_neighbours("up")
-        parents = lots._serial_neighbours("down")
-        for lot in self:
-            lot_id = lot._origin.id
-            lot.serial_component_lot_ids = [
-                fields.Command.set(components.get(lot_id, []))
-            ]
-            lot.serial_parent_lot_ids = [fields.Command.set(parents.get(lot_id, []))]
-            lot.serial_has_genealogy = bool(
-                components.get(lot_id) or parents.get(lot_id)
-            )
-
-    def _compute_serial_genealogy_all(self):
-        lots = self._origin.filtered("id")
-        found = {"up": defaultdict(list), "down": defaultdict(list)}
-        deep = {"up": set(), "down": set()}
-        for direction, by_start in found.items():
-            for row in lots._serial_trace_rows(direction):
-                if row["level"] > 0 and row["lot_id"] != row["start_id"]:
-                    by_start[row["start_id"]].append(row["lot_id"])
-                if row["level"] > 1:
-                    deep[direction].add(row["start_id"])
-        for lot in self:
-            lot_id = lot._origin.id
-            lot.serial_components_deep = lot_id in deep["up"]
-            lot.serial_parents_deep = lot_id in deep["down"]
-            lot.serial_component_all_lot_ids = [
-                fields.Command.set(found["up"].get(lot_id, []))
-            ]
-            lot.serial_parent_all_lot_ids = [
-                fields.Command.set(found["down"].get(lot_id, []))
-            ]
-
-    def _serial_neighbours(self, direction):
-        """{lot id: [ids of its direct components (``up``) or of what it went
-        into (``down``)]} for these lots, in one query."""
-        ids = [lot_id for lot_id in self._origin.ids if lot_id]
-        if not ids:
-            return {}
-        self.env.flush_all()
-        self.env.cr.execute(
-            f"""
-            SELECT cur.lot_id, array_agg(DISTINCT nxt.lot_id)
-              FROM stock_move_line cur
-            {self._SERIAL_STEP_SQL[direction]}
-               AND cur.lot_id = ANY(%s)
-             GROUP BY cur.lot_id
-            """,
-            [ids],
+        return lots._get_records_action(
+            name=lots.name if len(lots) == 1 else _("Scanned serials"),
+            view_mode="form" if len(lots) == 1 else "list,form",
         )
-        return dict(self.env.cr.fetchall())
-
-    def _serial_trace_rows(self, direction, max_depth=None):
-        """Walk the genealogy from these lots, ``down`` (what they went into)
-        or ``up`` (what they are made of), to any depth (or ``max_depth``
-        levels), in one recursive query.
-
-        :return: list of dicts ``start_id, lot_id, level, via_lot_id,
-            production_id``, one per (start, reached lot) at its smallest
-            level; the starts themselves come at level 0. ``via_lot_id`` is
-            the lot one level closer to the start and ``production_id`` the
-            MO that links them.
-        """
-        if direction not in self._SERIAL_STEP_SQL:
-            raise UserError(_("Unknown trace direction: %(dir)s", dir=direction))
-        ids = [lot_id for lot_id in self._origin.ids if lot_id]
-        if not ids:
-            return []
-        depth = min(
-            max_depth or self._SERIAL_TRACE_MAX_DEPTH, self._SERIAL_TRACE_MAX_DEPTH
-        )
-        self.env.flush_all()
-        self.env.cr.execute(
-            f"""
-            WITH RECURSIVE trace(start_id, lot_id, level, via_lot_id,
-                                 production_id) AS (
-                SELECT s, s, 0, NULL::integer, NULL::integer
-                  FROM unnest(%(starts)s::integer[]) AS s
-                UNION
-                SELECT t.start_id, nxt.lot_id, t.level + 1, t.lot_id,
-                       {self._SERIAL_LINK_SQL[direction]}
-                  FROM trace t
-                  JOIN stock_move_line cur
-                    ON cur.lot_id = t.lot_id AND t.level < %(depth)s
-                {self._SERIAL_STEP_SQL[direction]}
-            )
-            SELECT DISTINCT ON (start_id, lot_id)
-                   start_id, lot_id, level, via_lot_id, production_id
-              FROM trace
-             ORDER BY start_id, lot_id, level, via_lot_id NULLS FIRST
-            """,
-            {"starts": ids, "depth": depth},
-        )
-        return self.env.cr.dictfetchall()
-
-    def action_serial_trace(self):
-        """Open the recall/trace wizard on these serials or lots, already
-        traced: down (where they went) when they were used in something,
-        else up (what they are made of)."""
-        if not self:
-            raise UserError(_("Select the serial numbers or lots to trace."))
-        direction = "down" if self._serial_neighbours("down") else "up"
-        if direction == "up" and not self._serial_neighbours("up"):
-            direction = "down"
-        trace = self.env["stock.serial.trace"].create(
-            {
-                "lot_id": self[0].id,
-                "extra_lot_ids": [fields.Command.set(self[1:].ids)],
-                "direction": direction,
-                "company_id": (self[0].company_id or self.env.company).id,
-            }
-        )
-        trace.action_trace()
-        return trace._serial_reopen()

@@ -2,8 +2,9 @@ from collections import Counter, defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import OrderedSet, float_compare, float_is_zero
 
+from ..fastpath import guard
 from .purchase_order_line import TRACING_STATES
 
 
@@ -93,7 +94,7 @@ class StockMove(models.Model):
         )
         if lots:
             lots._serial_recompute_status()
-        moves._serial_link_purchase_lots()  # purchase helper (issue 3)
+        moves._serial_link_purchase_lots()  # serials pre-assigned on the purchase line
         return moves
 
     def _serial_lines_to_do(self):
@@ -159,7 +160,7 @@ class StockMove(models.Model):
         errors += self._serial_check_quantities(lines)
         errors += self._serial_check_typed_outgoing(lines)
         errors += lines._serial_check_reuse()
-        errors += lines._serial_check_return_customer()  # after-sales (issue 7)
+        errors += lines._serial_check_return_customer()
         errors += lines._serial_check_source()
         errors += lines._serial_check_hold()
         if errors:
@@ -334,11 +335,11 @@ class StockMove(models.Model):
             allow_negative=allow_negative,
         )
 
-    # --- auto-fill from the numbering format (C5, issue 7) ---
+    # --- auto-fill from the numbering format ---
     def _action_assign(self, force_qty=False):
         result = super()._action_assign(force_qty=force_qty)
-        self._serial_fill_from_purchase()  # purchase helper (issue 3)
-        self._serial_autofill_from_template()  # after-sales helper (issue 7)
+        self._serial_fill_from_purchase()  # serials pre-assigned on the purchase line
+        self._serial_autofill_from_template()  # serials from the numbering format
         return result
 
     def _serial_autofill_from_template(self):
@@ -404,7 +405,7 @@ class StockMove(models.Model):
             )
         return pending
 
-    # --- serials pre-assigned on purchase lines (C7, issue 3) ---
+    # --- serials pre-assigned on purchase lines ---
     def _serial_purchase_receipts(self):
         """Moves bringing in the units of a purchase line of a serial product."""
         return self.filtered(
@@ -478,3 +479,22 @@ class StockMove(models.Model):
             if lots:
                 lots.write({"purchase_line_id": move.purchase_line_id.id})
         receipts.purchase_line_id._serial_drop_unreceivable()
+
+    def _get_out_move_lines(self):
+        """The same lines as stock_account's method, gathered in an
+        OrderedSet: its ``res |= move_line`` per line is quadratic (a second
+        for a delivery of 5,000 serials)."""
+        if not guard.allowed(self, "out_move_lines"):
+            return super()._get_out_move_lines()
+        line_ids = OrderedSet()
+        for move_line in self.move_line_ids:
+            if not move_line.picked:
+                continue
+            if move_line._should_exclude_for_valuation():
+                continue
+            if (
+                move_line.location_id._should_be_valued()
+                and not move_line.location_dest_id._should_be_valued()
+            ):
+                line_ids.add(move_line.id)
+        return self.env["stock.move.line"].browse(line_ids)

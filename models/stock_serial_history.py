@@ -1,5 +1,6 @@
-from odoo import _, api, fields, models, tools
+from odoo import _, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 HISTORY_TYPES = [
     ("receive", "Receipt"),
@@ -20,7 +21,7 @@ HISTORY_TYPES = [
 
 # The type of a done move line, from where it goes and why. Order matters:
 # manufacturing and scrap links win over location usages.
-MOVE_TYPE_SQL = """
+MOVE_TYPE_SQL = SQL("""
     CASE
         WHEN m.scrap_id IS NOT NULL OR dst.scrap_location THEN 'scrap'
         WHEN m.consume_unbuild_id IS NOT NULL OR m.unbuild_id IS NOT NULL
@@ -40,15 +41,16 @@ MOVE_TYPE_SQL = """
             THEN 'reject'
         ELSE 'move'
     END
-"""
+""")
 
-HISTORY_SELECT_SQL = f"""
+HISTORY_SELECT_SQL = SQL(
+    """
     SELECT ml.id AS id,
            ml.lot_id AS lot_id,
            ml.product_id AS product_id,
            ml.company_id AS company_id,
            ml.date AS date,
-           {MOVE_TYPE_SQL} AS move_type,
+           %(move_type)s AS move_type,
            COALESCE(ml.reference, m.reference) AS reference,
            ml.move_id AS move_id,
            ml.picking_id AS picking_id,
@@ -69,13 +71,15 @@ HISTORY_SELECT_SQL = f"""
       JOIN stock_location dst ON dst.id = ml.location_dest_id
       LEFT JOIN stock_picking sp ON sp.id = ml.picking_id
      WHERE ml.state = 'done' AND ml.lot_id IS NOT NULL
-"""
+""",
+    move_type=MOVE_TYPE_SQL,
+)
 
 # Holds and releases are not moves: they join the history from their log, with
 # negative ids that never clash with the move lines' ids yet grow with the log
 # (later rows first among equal dates), no move and the same location on both
 # sides (the serial stays where it is).
-HOLD_SELECT_SQL = """
+HOLD_SELECT_SQL = SQL("""
     SELECT h.id - 2147483647 AS id,
            h.lot_id AS lot_id,
            h.product_id AS product_id,
@@ -96,7 +100,7 @@ HOLD_SELECT_SQL = """
            0.0::numeric AS quantity,
            FALSE AS from_reject
       FROM stock_serial_hold_log h
-"""
+""")
 
 
 class StockSerialHistory(models.Model):
@@ -130,19 +134,13 @@ class StockSerialHistory(models.Model):
         # the view reads the hold log: its table must exist first, whatever
         # order the registry initialises models in
         self.env["stock.serial.hold.log"]._auto_init()
-        # The view body is a constant of this module: nothing user-supplied.
-        query = (
-            f"CREATE OR REPLACE VIEW {self._table} AS "
-            f"({HISTORY_SELECT_SQL} UNION ALL {HOLD_SELECT_SQL})"
-        )
-        self.env.cr.execute(query)  # pylint: disable=sql-injection
-        # History and status are read per serial: index done lines by serial.
         self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS stock_move_line_serial_done_idx
-                ON stock_move_line (lot_id, date DESC, id DESC)
-             WHERE state = 'done' AND lot_id IS NOT NULL
-            """
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s UNION ALL %s)",
+                SQL.identifier(self._table),
+                HISTORY_SELECT_SQL,
+                HOLD_SELECT_SQL,
+            )
         )
 
     def action_open_document(self):
@@ -154,37 +152,8 @@ class StockSerialHistory(models.Model):
             self.unbuild_id,
             self.scrap_id,
             self.purchase_line_id.order_id,
+            self.move_id,
         ):
             if record:
-                return {
-                    "type": "ir.actions.act_window",
-                    "res_model": record._name,
-                    "res_id": record.id,
-                    "views": [(False, "form")],
-                    "target": "current",
-                }
-        if self.move_id:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "stock.move",
-                "res_id": self.move_id.id,
-                "views": [(False, "form")],
-                "target": "current",
-            }
+                return record.get_formview_action()
         raise UserError(_("This history line has no document."))
-
-    @api.model
-    def _serial_status_from_type(self):
-        """Status of a serial after a (significant) move of each type."""
-        return {
-            "receive": "received",
-            "adjust_in": "received",
-            "build": "received",
-            "ship": "shipped",
-            "return": "returned",
-            "vendor_return": "vendor_returned",
-            "consume": "consumed",
-            "scrap": "written_off",
-            "adjust_out": "written_off",
-            "reject": "rejected",
-        }

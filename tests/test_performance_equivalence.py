@@ -1,6 +1,6 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""The fast paths (issue 6) leave exactly what Odoo's own path leaves.
+"""The fast paths leave exactly what Odoo's own path leaves.
 
 Each test runs the same operation twice on identical data, once with the fast
 paths off (context ``serial_no_fast_path``: Odoo's per-line code) and once on,
@@ -18,9 +18,10 @@ from odoo import Command
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models import stock_lot_fast, stock_move_line_fast
-from ..models.stock_move_line_fast import StockMoveLine as FastLine
-from ..models.stock_move_line_fast import StockQuant as FastQuant
+from ..fastpath import guard
+from ..models import stock_lot_bulk, stock_move_line
+from ..models.stock_move_line import StockMoveLine as FastLine
+from ..models.stock_quant import StockQuant as FastQuant
 from .common import SerialCase
 
 N = 30
@@ -62,7 +63,7 @@ class TestPerformanceEquivalence(SerialCase):
             "reserved": [],
             "cloned": Counter(),  # {model: records copied by fast_clone}
         }
-        clone = stock_lot_fast.clone_records
+        clone = stock_lot_bulk.clone_records
 
         def clone_spy(first, varying, values, columns, **kwargs):
             copies = clone(first, varying, values, columns, **kwargs)
@@ -88,8 +89,8 @@ class TestPerformanceEquivalence(SerialCase):
             patch.object(FastLine, "_serial_fast_done_in", spy("in")),
             patch.object(FastLine, "_serial_fast_done_out", spy("out")),
             patch.object(FastQuant, "_serial_fast_reserve", reserve_spy),
-            patch.object(stock_lot_fast, "clone_records", clone_spy),
-            patch.object(stock_move_line_fast, "clone_records", clone_spy),
+            patch.object(stock_lot_bulk, "clone_records", clone_spy),
+            patch.object(stock_move_line, "clone_records", clone_spy),
         ):
             # the helpers of SerialCase use self.env: the whole flow, setup
             # included, runs with the fast paths on, or off
@@ -595,9 +596,9 @@ class TestPerformanceEquivalence(SerialCase):
                     lots = Lot.create(vals_list)
                 else:
                     with patch.object(
-                        stock_lot_fast,
+                        stock_lot_bulk,
                         "clone_records",
-                        wraps=stock_lot_fast.clone_records,
+                        wraps=stock_lot_bulk.clone_records,
                     ) as spy:
                         lots = Lot._serial_fast_create(vals_list)
                     # one group per product, each copies its first: lots and messages
@@ -634,15 +635,135 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertEqual(self.env["stock.lot"].search_count([]), count)
         self.assertEqual(self.env["mail.message"].search_count([]), messages)
 
+    def _foreign(self, model, method):
+        """The registry's class of ``model`` with a class of another module
+        on top that defines ``method``, as installing that module would."""
+        base = type(self.env[model])
+        Foreign = type(
+            "Foreign",
+            (),
+            {"_module": "some_other_module", method: getattr(base, method, None)},
+        )
+        return type(f"{base.__name__}Foreign", (Foreign, base), {"_register": False})
+
+    def _with_foreign(self, model, method):
+        return patch.dict(
+            self.env.registry.models, {model: self._foreign(model, method)}
+        )
+
+    def test_guard_steps_aside_for_a_foreign_override_of_each_method(self):
+        """Every method a fast path reproduces, overridden by an unknown
+        module, makes that fast path (and only those that reproduce it) step
+        aside; the installed modules pass."""
+        Line = self.env["stock.move.line"]
+        for path, models in guard.PATHS.items():
+            self.assertTrue(guard.allowed(Line, path), path)
+            for model, methods in models.items():
+                for method in methods:
+                    with self.subTest(path=path, model=model, method=method):
+                        with self._with_foreign(model, method):
+                            line = self.env["stock.move.line"]
+                            self.assertFalse(guard.allowed(line, path))
+                            self.assertIn(
+                                (model, method, "some_other_module"),
+                                guard.foreign_overrides(line, path),
+                            )
+                            # the record's own class counts too
+                            record = self.env[model]
+                            self.assertFalse(guard.allowed(record, path))
+
+    def test_copies_refused_for_foreign_per_record_defaults(self):
+        """A module the add-on does not know that gives a stored field a
+        computed default (a sequence, a uuid): copies would repeat the
+        first record's value, so none are made."""
+        from odoo import fields
+
+        from ..fastpath import clone_columns
+
+        Lot = self.env["stock.lot"]
+        self.assertIsNotNone(clone_columns(Lot, "name"))
+        base = type(Lot)
+        field = fields.Char(default=lambda self: "per-record")
+        Foreign = type("Foreign", (), {"_module": "some_other_module"})
+        # set after the class is made: a field's __set_name__ needs a model
+        Foreign.ref = field
+        foreign = type("StockLotForeign", (Foreign, base), {"_register": False})
+        self.assertIsNone(clone_columns(foreign(self.env, (), ()), "name"))
+
+    def test_guard_switched_off_by_context_and_system_parameter(self):
+        Lot = self.env["stock.lot"]
+        self.assertTrue(guard.enabled(self.env))
+        self.assertFalse(
+            guard.allowed(Lot.with_context(serial_no_fast_path=True), "lot_create")
+        )
+        self.env["ir.config_parameter"].sudo().set_param(guard.SWITCH_PARAM, "False")
+        self.assertFalse(guard.enabled(self.env))
+        self.assertFalse(guard.allowed(Lot, "lot_create"))
+        # every fast path then steps aside: nothing is copied
+        product = self._new_product("PARAM")
+        with patch.object(
+            stock_lot_bulk, "clone_records", wraps=stock_lot_bulk.clone_records
+        ) as spy:
+            lots = Lot._serial_fast_create(
+                [{"name": f"PARAM-{i}", "product_id": product.id} for i in range(4)]
+            )
+        spy.assert_not_called()
+        self.assertEqual(len(lots), 4)
+        self.env["ir.config_parameter"].sudo().set_param(guard.SWITCH_PARAM, "True")
+        self.assertTrue(guard.enabled(self.env))
+
+    def test_fast_paths_step_aside_when_quants_are_overridden(self):
+        """A foreign override of a quant method the validation reproduces
+        (here _update_available_quantity): receipt and delivery go through
+        Odoo's loop, line by line, with the same result."""
+
+        def operation(env, product, prefix):
+            self._receipt(env, product, self._names("-Q", 6), prefix)
+            lots = self._lots([f"{prefix}{n}" for n in self._names("-Q", 6)], product)
+            self._delivery(env, product, lots)
+
+        with self._with_foreign("stock.quant", "_update_available_quantity"):
+            self._compare(operation, fast_in=0, fast_out=0)
+
+    def test_sql_derived_fields_recompute_dependents_in_other_modules(self):
+        """A stored field of another module (here a custom field) computed
+        from the serial's status and customer follows the statement that
+        derives them from the moves."""
+        model = self.env["ir.model"]._get("stock.lot")
+        self.env["ir.model.fields"].create(
+            {
+                "model_id": model.id,
+                "name": "x_status_customer",
+                "field_description": "Status and customer",
+                "ttype": "char",
+                "store": True,
+                "depends": "serial_status,customer_id",
+                "compute": "for lot in self:\n"
+                "    lot['x_status_customer'] = '%s/%s' % "
+                "(lot.serial_status, lot.customer_id.name or '')",
+            }
+        )
+        product = self._new_product("DEP")
+        self._receipt(self.env, product, ["DEP-1"], "")
+        lot = self._lots(["DEP-1"], product)
+        self.assertEqual(lot.x_status_customer, "received/")
+        self._delivery(self.env, product, lot)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT x_status_customer FROM stock_lot WHERE id = %s", [lot.id]
+        )
+        stored = self.env.cr.fetchone()[0]
+        self.assertEqual(stored, f"shipped/{self.customer.name}")
+        self.assertEqual(lot.x_status_customer, stored)
+
     def test_fast_create_falls_back_when_others_override_creation(self):
         """Another module's override of the serials' creation must see every
         serial: then nothing is copied."""
         product = self._new_product("FCOVR")
-        Lot = type(self.env["stock.lot"])
         with (
-            patch.object(Lot, "_serial_fast_create_is_plain", return_value=False),
+            self._with_foreign("stock.lot", "_creation_message"),
             patch.object(
-                stock_lot_fast, "clone_records", wraps=stock_lot_fast.clone_records
+                stock_lot_bulk, "clone_records", wraps=stock_lot_bulk.clone_records
             ) as spy,
         ):
             Lot = self.env["stock.lot"].with_context(tracking_disable=False)
@@ -652,44 +773,16 @@ class TestPerformanceEquivalence(SerialCase):
         spy.assert_not_called()
         self.assertEqual(len(lots.message_ids), 5)
 
-    def test_fast_create_guard_sees_other_modules(self):
-        """The guard lists the modules whose code creates serials: the
-        installed set passes, a class of an unknown module does not."""
-        Lot = self.env["stock.lot"]
-        self.assertTrue(Lot._serial_fast_create_is_plain())
-
-        class Foreign:
-            _module = "some_other_module"
-
-            def _creation_message(self):
-                return "other"
-
-        cls = type(Lot)
-        foreign = type("StockLotForeign", (cls, Foreign), {"_register": False})
-        self.assertFalse(foreign(Lot.env, (), ())._serial_fast_create_is_plain())
-
     def test_line_copies_fall_back_when_others_override_creation(self):
         """Move lines are copied only when no unknown module creates them;
         otherwise each goes through create() and the result is the same."""
-        Line = type(self.env["stock.move.line"])
-        self.assertTrue(self.env["stock.move.line"]._serial_fast_line_create_is_plain())
 
         def operation(env, product, prefix):
             self._receipt(env, product, self._names("-G", 8), prefix)
             lots = self._lots([f"{prefix}{n}" for n in self._names("-G", 8)], product)
             self._delivery(env, product, lots)
 
-        with patch.object(
-            Line, "_serial_fast_line_create_is_plain", return_value=False
-        ):
+        with self._with_foreign("stock.move.line", "_create"):
             self._compare(
                 operation, fast_in=8, fast_out=8, cloned={"stock.move.line": 0}
             )
-
-        # a class of another module that overrides the creation
-        Foreign = type(
-            "Foreign", (), {"_module": "some_other_module", "_create": lambda *a: None}
-        )
-        foreign = type("StockMoveLineForeign", (Line, Foreign), {"_register": False})
-        line = foreign(self.env, (), ())
-        self.assertFalse(line._serial_fast_line_create_is_plain())
