@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
 
-    # --- serials on purchase lines (C7, issue 3) ---
+    # --- serials on purchase lines ---
     serial_missing = fields.Boolean(
         string="Serials Missing",
         compute="_compute_serial_missing",
@@ -31,7 +31,7 @@ class PurchaseOrder(models.Model):
         lots |= self.picking_ids.move_line_ids.lot_id
         return self.env["stock.serial.label.wizard"]._serial_open_for(lots)
 
-    # --- serials on purchase lines (C7, issue 3) ---
+    # --- serials on purchase lines ---
     @api.depends("state", "order_line.serial_tracing_state")
     def _compute_serial_missing(self):
         for order in self:
@@ -73,12 +73,9 @@ class PurchaseOrder(models.Model):
     def action_open_serial_import(self):
         """Open the bulk import of serials for units these orders received
         without serial numbers."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Import Serials"),
-            "res_model": "stock.serial.purchase.import",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_purchase_order_id": self[:1].id},
-        }
+        return self.env["stock.serial.purchase.import"]._get_records_action(
+            name=_("Import Serials"),
+            target="new",
+            view_mode="form",
+            context={"default_purchase_order_id": self[:1].id},
+        )

@@ -1,6 +1,6 @@
 from . import mrp_batch_produce
+from . import stock_serial_input_mixin
 from . import stock_serial_entry
-from . import stock_serial_entry_fast
 from . import stock_serial_entry_scan
 from . import stock_serial_reject
 from . import stock_serial_hold

@@ -2,7 +2,9 @@ import base64
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_compare
 
+from ..fastpath import guard, read_rows
 from ..lib import names as name_rules
 from ..lib import parsing, ranges
 from ..lib.errors import SerialInputError
@@ -10,9 +12,24 @@ from ..models.stock_lot import GONE_STATUSES, SERIAL_STATUSES
 
 SUMMARY_LIMIT = 200
 
+# Fields a kept line must already have, as the entry wizard would create it.
+KEPT_FIELDS = (
+    "move_id",
+    "picking_id",
+    "product_id",
+    "product_uom_id",
+    "company_id",
+    "location_id",
+    "location_dest_id",
+    "lot_id",
+    "package_id",
+    "owner_id",
+)
+
 
 class StockSerialEntry(models.TransientModel):
     _name = "stock.serial.entry"
+    _inherit = ["stock.serial.input.mixin"]
     _description = "Serial Number Entry"
 
     target = fields.Selection(
@@ -60,8 +77,6 @@ class StockSerialEntry(models.TransientModel):
         help="Paste serial numbers separated by new lines, tabs or semicolons "
         "(or commas when on a single line), e.g. a spreadsheet column.",
     )
-    upload_file = fields.Binary(string="File", attachment=False)
-    upload_filename = fields.Char()
     upload_note = fields.Char(
         readonly=True, help="Which column of the last file the serials came from."
     )
@@ -124,15 +139,9 @@ class StockSerialEntry(models.TransientModel):
     # ------------------------------------------------------------------
     def _serial_action(self, context):
         """The wizard's window action; its context is all the wizard needs."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Serial Numbers"),
-            "res_model": "stock.serial.entry",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": context,
-        }
+        return self.env["stock.serial.entry"]._get_records_action(
+            name=_("Serial Numbers"), target="new", view_mode="form", context=context
+        )
 
     @api.model
     def _serial_action_for_initial_stock(self, product):
@@ -218,7 +227,7 @@ class StockSerialEntry(models.TransientModel):
             values["lot_ids"] = [(6, 0, lines.filtered("picked").lot_id.ids)]
         if move.production_id:
             # MO finished product: start from the serial the MO already has
-            # (lot_producing_id). Added for manufacturing serials (issue 4).
+            # (lot_producing_id).
             values.update(move.production_id._serial_entry_defaults(move, values))
         return values
 
@@ -430,17 +439,8 @@ class StockSerialEntry(models.TransientModel):
         self.show_all = not self.show_all
         return self._serial_reopen()
 
-    def _serial_reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Serial Numbers"),
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": self.env.context,
-        }
+    def _serial_reopen(self, name=None, target="new"):
+        return super()._serial_reopen(name=name or _("Serial Numbers"), target=target)
 
     # ------------------------------------------------------------------
     # Remove mode
@@ -626,7 +626,7 @@ class StockSerialEntry(models.TransientModel):
         if self.mode == "add" and move.production_id.product_id == move.product_id:
             # Odoo produces the main finished product from the MO's
             # lot_producing_id (one serial per MO), not from move lines typed
-            # here. Added for manufacturing serials (issue 4).
+            # here.
             return move.production_id._serial_assign_finished_names(self._names())
         base = {
             "move_id": move.id,
@@ -676,7 +676,7 @@ class StockSerialEntry(models.TransientModel):
         if self.mode == "remove":
             others = self._serial_take_over_reservations(self.lot_ids)
         existing = move.move_line_ids.filtered(lambda ml: ml.state != "done")
-        # lines already right are kept (stock_serial_entry_fast.py)
+        # lines already right are kept (_serial_fast_keep_lines)
         kept, vals_list = self._serial_fast_keep_lines(existing, vals_list)
         (existing - kept).unlink()
         self.env["stock.move.line"].create(vals_list)
@@ -687,7 +687,7 @@ class StockSerialEntry(models.TransientModel):
         return True
 
     def _serial_check_lots_here(self, lots):
-        # one search for all serials (issue 6: filtered_domain searched per serial)
+        # one search for all serials (filtered_domain searched once per serial)
         here = (
             self.env["stock.quant"]
             .search(
@@ -714,7 +714,7 @@ class StockSerialEntry(models.TransientModel):
         return line._serial_assign_names(self._names())
 
     def _serial_apply_initial(self):
-        """Name units already in stock without serial (C10)."""
+        """Name units already in stock without serial."""
         names = self._names()
         location = self.location_id
         untracked = self.env["stock.quant"].search(
@@ -789,3 +789,73 @@ class StockSerialEntry(models.TransientModel):
             quants.with_context(inventory_mode=True).write({"inventory_quantity": 0})
         quants.action_apply_inventory()
         return True
+
+    def _serial_fast_keep_lines(self, lines, vals_list):
+        """Reuse the move's lines that already are what the wizard
+        would create.
+
+        Picking serials: replacing a reserved line by an identical new one
+        unreserves and reserves the serial again, one quant at a time.
+        Typing serials (receipts): the move already has one line per unit
+        without serial; deleting and creating thousands of lines costs
+        seconds. The lines among ``lines`` that are exactly what ``vals_list``
+        asks for (same move, product, unit, company, places, serial, package,
+        owner, one unit, no destination package, no typed name yet) are kept
+        and get the typed name if any; the caller then marks the move picked.
+        Return (kept lines, the values still to create).
+        """
+        kept = self.env["stock.move.line"]
+        if not guard.allowed(kept, "line_write"):
+            return kept, vals_list
+        # the lines' own values in one query (attribute access per line and
+        # field costs seconds for thousands of lines)
+        columns = [*KEPT_FIELDS, "quantity", "result_package_id", "lot_name"]
+        rounding = self.product_id.uom_id.rounding
+        by_key = {}
+        for row in sorted(read_rows(lines, columns), key=lambda row: row["id"]):
+            if (
+                row["result_package_id"]
+                or row["lot_name"]
+                or float_compare(row["quantity"], 1, precision_rounding=rounding) != 0
+            ):
+                continue
+            key = tuple(row[name] or False for name in KEPT_FIELDS)
+            by_key.setdefault(key, []).append(row["id"])
+        remaining = []
+        kept_ids = []
+        names = []  # typed serials (receipts) go on the kept lines
+        for vals in vals_list:
+            key = tuple(vals.get(name) or False for name in KEPT_FIELDS)
+            free = by_key.get(key)
+            if (
+                free
+                and float_compare(vals.get("quantity", 0), 1, precision_digits=6) == 0
+                and set(vals) <= {*KEPT_FIELDS, "quantity", "picked", "lot_name"}
+            ):
+                kept_ids.append(free.pop(0))
+                names.append(vals.get("lot_name") or None)
+            else:
+                remaining.append(vals)
+        kept = kept.browse(kept_ids)
+        if any(names):
+            # one statement for thousands of names (lot_name only labels the
+            # line until validation creates the lot)
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE stock_move_line ml
+                       SET lot_name = v.name, write_uid = %s, write_date = %s
+                      FROM unnest(%s::int[], %s::varchar[]) AS v(id, name)
+                     WHERE ml.id = v.id AND v.name IS NOT NULL
+                    """,
+                    self.env.uid,
+                    fields.Datetime.now(),
+                    kept.ids,
+                    names,
+                )
+            )
+            kept.invalidate_recordset(["lot_name", "write_uid", "write_date"])
+            kept.modified(["lot_name"])
+        # the caller marks the move picked, hence all its lines, as Odoo does
+        # for new lines: picked, dated now
+        return kept, remaining

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..fastpath import clone_columns, clone_records
 from ..lib import parsing
 from ..lib.errors import SerialInputError
 
@@ -17,11 +18,11 @@ COLUMNS = (COL_ORDER, COL_PRODUCT, COL_SERIAL)
 TEMPLATE_MAX_ROWS = 5000
 REPORT_MAX_ROWS = 1000
 # Columns of stock_move_line the split does not copy from the original line.
-SPLIT_COLUMNS = ("id", "lot_id", "lot_name", "quantity", "quantity_product_uom")
 
 
 class StockSerialPurchaseImport(models.TransientModel):
     _name = "stock.serial.purchase.import"
+    _inherit = ["stock.serial.input.mixin"]
     _description = "Import Serials of Received Purchase Orders"
 
     company_id = fields.Many2one(
@@ -46,8 +47,6 @@ class StockSerialPurchaseImport(models.TransientModel):
         help="Optional: the template then lists this order's units received "
         "without serial numbers.",
     )
-    upload_file = fields.Binary(string="File", attachment=False)
-    upload_filename = fields.Char()
     state = fields.Selection(
         [("draft", "Draft"), ("error", "Errors"), ("done", "Imported")],
         default="draft",
@@ -192,17 +191,8 @@ class StockSerialPurchaseImport(models.TransientModel):
         )
         return self._serial_reopen()
 
-    def _serial_reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Import Serials"),
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": self.env.context,
-        }
+    def _serial_reopen(self, name=None, target="new"):
+        return super()._serial_reopen(name=name or _("Import Serials"), target=target)
 
     @api.model
     def _serial_match_product(self, order, text):
@@ -533,11 +523,16 @@ class StockSerialPurchaseImport(models.TransientModel):
         lot_by_key = {(lot.product_id.id, lot.name): lot for lot in lots}
         self.env.flush_all()
         MoveLine = self.env["stock.move.line"]
-        columns = [
-            name
-            for name, field in MoveLine._fields.items()
-            if field.store and field.column_type and name not in SPLIT_COLUMNS
-        ]
+        columns = clone_columns(MoveLine, "lot_id")
+        if columns is None:
+            raise UserError(
+                _(
+                    "Serial numbers cannot be imported on received lines here: "
+                    "another installed module computes a receipt line's stored "
+                    "fields from its serial number. Return and receive the units "
+                    "again with their serial numbers instead."
+                )
+            )
         quant_vals = []
         line_ids = []
         Quant = self.env["stock.quant"].sudo()
@@ -623,24 +618,20 @@ class StockSerialPurchaseImport(models.TransientModel):
             copies = lots
         if not copies:
             return [ml.id]
-        column_list = SQL(", ").join(SQL.identifier(name) for name in columns)
-        source_columns = SQL(", ").join(
-            SQL.identifier("ml", name)
-            if name != "product_uom_id"
-            else SQL("%s", uom_id)
-            for name in columns
+        # copies of the line, one unit and one serial each, valued as it is
+        # (a new done line through create() would be valued again)
+        ml.invalidate_recordset()
+        count = len(copies)
+        lines = clone_records(
+            ml,
+            "lot_id",
+            copies.ids,
+            columns,
+            per_copy={
+                "lot_name": [None] * count,
+                "quantity": [1] * count,
+                "quantity_product_uom": [1] * count,
+                "product_uom_id": [uom_id] * count,
+            },
         )
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO %s (%s, lot_id, quantity, quantity_product_uom) "
-                "SELECT %s, new_lot.id, 1, 1 FROM %s ml, "
-                "unnest(%s::int[]) AS new_lot(id) WHERE ml.id = %s RETURNING id",
-                table,
-                column_list,
-                source_columns,
-                table,
-                copies.ids,
-                ml.id,
-            )
-        )
-        return [ml.id] + [row[0] for row in self.env.cr.fetchall()]
+        return [ml.id, *lines.ids]

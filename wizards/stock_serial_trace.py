@@ -111,15 +111,9 @@ class StockSerialTrace(models.TransientModel):
     # ------------------------------------------------------------------
     def _serial_reopen(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Trace %(serial)s", serial=self.lot_id.name),
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self._get_records_action(
+            name=_("Trace %(serial)s", serial=self.lot_id.name), target="current"
+        )
 
     def action_trace(self):
         """Follow the genealogy from the starting serials/lots and list every
@@ -336,20 +330,12 @@ class StockSerialTraceLine(models.TransientModel):
         self.ensure_one()
         if not self.document_model or not self.document_res_id:
             raise UserError(_("This serial has no document yet."))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.document_model,
-            "res_id": self.document_res_id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return (
+            self.env[self.document_model]
+            .browse(self.document_res_id)
+            .get_formview_action()
+        )
 
     def action_open_lot(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "stock.lot",
-            "res_id": self.lot_id.id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self.lot_id.get_formview_action()
