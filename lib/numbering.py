@@ -1,6 +1,6 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Numbering templates for automatic serial names (SPEC C5).
+"""Numbering templates for automatic serial names.
 
 Grammar: literal text (any characters except ``[[`` and ``]]``) and tokens
 between double square brackets. Token names are case-insensitive and may be

@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Reading serial numbers from pasted text and uploaded files, writing sheets.
 
-Pure functions used by the serial entry wizard (SPEC C6), the purchase bulk
-import (C7) and the exports (C8). ``openpyxl`` is imported lazily, only when an
+Pure functions used by the serial entry wizard, the purchase bulk
+import and the exports. ``openpyxl`` is imported lazily, only when an
 ``.xlsx`` file is read or written.
 """
 

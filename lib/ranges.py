@@ -1,7 +1,7 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Serial ranges: expand ``prefix + number + suffix`` ranges, and collapse a list
-of names back into consecutive runs for display (SPEC C6).
+of names back into consecutive runs for display.
 """
 
 from __future__ import annotations

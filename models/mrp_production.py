@@ -18,7 +18,7 @@ class MrpProduction(models.Model):
         lots = lots.filtered(lambda lot: lot.product_id in self.product_id)
         return self.env["stock.serial.label.wizard"]._serial_open_for(lots)
 
-    # --- auto-fill from the numbering format (C5, issue 7) ---
+    # --- auto-fill from the numbering format ---
     def action_confirm(self):
         result = super().action_confirm()
         self._serial_autofill_from_template()
@@ -60,7 +60,7 @@ class MrpProduction(models.Model):
                 production.lot_producing_id = lot
                 production._set_qty_producing(False)
 
-    # --- manufacturing serials (issue 4) ---
+    # --- manufacturing serials ---
     def _serial_uses_format(self):
         """The finished product is serial-tracked and has a numbering format."""
         self.ensure_one()

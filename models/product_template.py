@@ -143,7 +143,7 @@ class ProductTemplate(models.Model):
         variants = self.product_variant_ids.filtered("serial_uninitialized_qty")
         return (variants or self.product_variant_ids)[:1].action_serial_initialize()
 
-    # --- after-sales (issue 7) ---
+    # --- after-sales: customer returns and warranty ---
     serial_warranty_months = fields.Integer(
         string="Warranty (months)",
         compute="_compute_serial_settings",

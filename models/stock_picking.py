@@ -163,7 +163,7 @@ class StockPicking(models.Model):
             )
         )
 
-    # --- after-sales (issue 7) ---
+    # --- after-sales: customer returns and warranty ---
     serial_is_customer_return = fields.Boolean(
         compute="_compute_serial_is_customer_return",
         help="Technical: goods come back from a customer location.",

@@ -1,6 +1,6 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Numbering templates (lib/numbering.py, SPEC C5)."""
+"""Numbering templates (lib/numbering.py)."""
 
 import dataclasses
 import datetime as dt

@@ -1,6 +1,6 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Range expansion and collapse (lib/ranges.py, SPEC C6)."""
+"""Range expansion and collapse (lib/ranges.py)."""
 
 import random
 
