@@ -313,8 +313,15 @@ class ReportSerialLabel(models.AbstractModel):
         if "warranty_end" in wanted and lot.warranty_end_date:
             texts["warranty_end"] = format_date(self.env, lot.warranty_end_date)
         if "property" in wanted:
-            for prop in lot.lot_properties or ():
+            # read() gives each property with its definition (name, label,
+            # type, selection) beside its value
+            for prop in lot.read(["lot_properties"])[0]["lot_properties"] or ():
                 value = prop.get("value")
+                if prop.get("type") == "selection":
+                    value = dict(prop.get("selection") or ()).get(value, value)
+                elif prop.get("type") == "tags" and value:
+                    labels = {tag[0]: tag[1] for tag in prop.get("tags") or ()}
+                    value = [labels.get(tag, tag) for tag in value]
                 if isinstance(value, list | tuple):
                     # many2one (id, name), tags and selections: the names
                     value = (

@@ -805,3 +805,44 @@ class TestSerialLabels(SerialCase):
         self.assertEqual(Form(wizard).format_id, mine)
         # the designed format prints as designed: no standard layout options
         self.assertFalse(Form(wizard).format_standard)
+
+    def test_property_values_and_fixed_texts_print(self):
+        self.product.lot_properties_definition = [
+            {"name": "colour", "string": "Colour", "type": "char"},
+            {"name": "grade", "string": "Grade", "type": "selection",
+             "selection": [["a", "Grade A"], ["b", "Grade B"]]},
+            {"name": "marks", "string": "Marks", "type": "tags",
+             "tags": [["ce", "CE", 1], ["rohs", "RoHS", 2]]},
+        ]  # fmt: skip
+        lot = self.lots[0]
+        lot.lot_properties = {"colour": "Blue", "grade": "b", "marks": ["ce", "rohs"]}
+        fmt = self._format(
+            element_ids=[
+                Command.create(
+                    {"kind": "text", "field": "property", "text": "colour",
+                     "x_mm": 1, "y_mm": 1, "width_mm": 30, "height_mm": 5}
+                ),
+                Command.create(
+                    {"kind": "text", "field": "property", "text": "Grade",
+                     "x_mm": 1, "y_mm": 7, "width_mm": 30, "height_mm": 5}
+                ),
+                Command.create(
+                    {"kind": "text", "field": "fixed", "text": "QC passed",
+                     "x_mm": 1, "y_mm": 13, "width_mm": 30, "height_mm": 5}
+                ),
+                Command.create(
+                    {"kind": "text", "field": "property", "text": "Marks",
+                     "x_mm": 1, "y_mm": 19, "width_mm": 30, "height_mm": 5}
+                ),
+            ]
+        )  # fmt: skip
+        report = self.env["report.stock_serial_tracking.report_serial_label"]
+        values = report._get_report_values(
+            (lot | self.lots[1]).ids, {"serial_label_options": {"format_id": fmt.id}}
+        )
+        first, second = (page[0][2] for page in values["pages"])
+        self.assertEqual(
+            [piece["text"] for piece in first["pieces"]],
+            ["Blue", "Grade B", "QC passed", "CE, RoHS"],
+        )
+        self.assertEqual([piece["text"] for piece in second["pieces"]], ["QC passed"])
