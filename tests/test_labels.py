@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from odoo import Command
@@ -816,6 +816,7 @@ class TestSerialLabels(SerialCase):
         ]  # fmt: skip
         lot = self.lots[0]
         lot.lot_properties = {"colour": "Blue", "grade": "b", "marks": ["ce", "rohs"]}
+        lot.warranty_end_date = date(2028, 3, 14)
         fmt = self._format(
             element_ids=[
                 Command.create(
@@ -834,6 +835,10 @@ class TestSerialLabels(SerialCase):
                     {"kind": "text", "field": "property", "text": "Marks",
                      "x_mm": 1, "y_mm": 19, "width_mm": 30, "height_mm": 5}
                 ),
+                Command.create(
+                    {"kind": "text", "field": "warranty_end", "x_mm": 32,
+                     "y_mm": 1, "width_mm": 25, "height_mm": 5}
+                ),
             ]
         )  # fmt: skip
         report = self.env["report.stock_serial_tracking.report_serial_label"]
@@ -843,6 +848,6 @@ class TestSerialLabels(SerialCase):
         first, second = (page[0][2] for page in values["pages"])
         self.assertEqual(
             [piece["text"] for piece in first["pieces"]],
-            ["Blue", "Grade B", "QC passed", "CE, RoHS"],
+            ["Blue", "Grade B", "QC passed", "CE, RoHS", "03/14/2028"],
         )
         self.assertEqual([piece["text"] for piece in second["pieces"]], ["QC passed"])
