@@ -52,6 +52,8 @@ CASES = {
     # changing the serial settings of N products: "native+addon" writes each
     # product (the product form, one by one), "addon" writes their category
     "category": (("native+addon", "addon"), (2000,), "small"),
+    # a serial count of n serials: add-scans timed in "check", apply measured
+    "count": (("addon",), (50000,), "small"),
 }
 TARGETS = {
     "receipt": "5000: >= 5x faster than native",
@@ -62,6 +64,7 @@ TARGETS = {
     "backfill": "<= 60 s",
     "search": "<= 100 ms each",
     "category": "2000: one category write <= 2 s",
+    "count": "apply <= 30 s",
 }
 
 
@@ -483,6 +486,109 @@ def case_category(env, path, n):
                 overriding.filtered(lambda t: t.serial_warranty_months == 3)
             ),
             "with_format": len(templates.filtered(lambda t: t.serial_format == fmt)),
+        },
+    }
+
+
+COUNT_LOTS_SQL = """
+INSERT INTO stock_lot (name, product_id, company_id, create_uid, create_date,
+                       write_uid, write_date)
+SELECT %(prefix)s || lpad(i::text, 7, '0'), %(product)s, %(company)s, 1, now(), 1, now()
+  FROM generate_series(1, %(n)s) i
+RETURNING id
+"""
+
+
+def case_count(env, path, n):
+    """A serial count of a shelf: n scanned or expected serials of two
+    products, 70 % found, 10 % missing (half written off, half moved to the
+    missing location), 10 % booked elsewhere (moved here), 10 % unknown (half
+    added). Add Scans of the whole paste is timed in "check"; Apply is the
+    measure."""
+    wh = _warehouse(env)
+    products = [_serial_product(env, f"Bench Count {i}") for i in (1, 2)]
+    shelf = env["stock.location"].create(
+        {"name": "Bench Count Shelf", "location_id": wh.lot_stock_id.id}
+    )
+    lost = env["stock.location"].create(
+        {"name": "Bench Count Missing", "location_id": wh.lot_stock_id.id}
+    )
+    found_n, missing_n, elsewhere_n = n * 7 // 10, n // 10, n // 10
+    unknown_n = n - found_n - missing_n - elsewhere_n
+    env.flush_all()
+    lots = {}
+    for key, size in (("H", found_n + missing_n), ("E", elsewhere_n)):
+        ids = []
+        for index, product in enumerate(products):
+            part = size // 2 if index == 0 else size - size // 2
+            env.cr.execute(
+                COUNT_LOTS_SQL,
+                {
+                    "prefix": f"BC{key}{index}-",
+                    "product": product.id,
+                    "company": env.company.id,
+                    "n": part,
+                },
+            )
+            ids += [row[0] for row in env.cr.fetchall()]
+        lots[key] = env["stock.lot"].browse(ids)
+    env.invalidate_all()
+    for key, location in (("H", shelf), ("E", wh.lot_stock_id)):
+        for product in products:
+            part = lots[key].filtered(lambda lot, p=product: lot.product_id == p)
+            _insert_quants(env, product, part, location)
+    here = lots["H"].mapped("name")
+    scanned = (
+        here[missing_n:]
+        + lots["E"].mapped("name")
+        + [f"BCU-{i:07d}" for i in range(unknown_n)]
+    )
+    count = env["stock.serial.count"].create(
+        {"location_id": shelf.id, "missing_location_id": lost.id}
+    )
+    env.flush_all()
+    env.invalidate_all()
+    t0 = time.perf_counter()
+    q0 = env.cr.sql_log_count
+    count.serial_text = "\n".join(scanned)
+    count.action_add_scans()
+    env.flush_all()
+    add_seconds = time.perf_counter() - t0
+    add_queries = env.cr.sql_log_count - q0
+    results = dict.fromkeys(("found", "missing", "elsewhere", "unknown"), 0)
+    for line in count.line_ids:
+        results[line.result] += 1
+    env.cr.execute(
+        """UPDATE stock_serial_count_line
+              SET action = CASE WHEN id %% 2 = 0 THEN 'write_off'
+                                ELSE 'move_missing' END
+            WHERE count_id = %(count)s AND result = 'missing';
+           UPDATE stock_serial_count_line
+              SET action = 'add', product_id = %(product)s
+            WHERE count_id = %(count)s AND result = 'unknown' AND id %% 2 = 0""",
+        {"count": count.id, "product": products[0].id},
+    )
+    env.invalidate_all()
+
+    with Measure(env) as m:
+        count.action_apply()
+    env.invalidate_all()
+    env.cr.execute(
+        """SELECT l.location_id, COUNT(*) FROM stock_quant l
+            WHERE l.location_id IN %s AND l.quantity > 0 GROUP BY 1""",
+        [(shelf.id, lost.id)],
+    )
+    where = dict(env.cr.fetchall())
+    return {
+        "measure": m,
+        "check": {
+            "add_scans_s": round(add_seconds, 2),
+            "add_scans_q": add_queries,
+            "scanned": len(scanned),
+            "results": results,
+            "state": count.state,
+            "on_shelf": where.get(shelf.id, 0),
+            "in_missing_location": where.get(lost.id, 0),
         },
     }
 

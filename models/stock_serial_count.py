@@ -398,54 +398,67 @@ class StockSerialCount(models.Model):
         self._serial_lock()
         self._serial_check_draft()
         self._serial_refresh_missing()
-        lines = self.line_ids
-        to_move = lines.filtered(
-            lambda ln: ln.result == "elsewhere" and ln.action == "move"
+        # only the lines that do something, sorted by SQL: a count of 50,000
+        # serials is mostly found ones
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT result, action, array_agg(id ORDER BY id)
+                  FROM stock_serial_count_line
+                 WHERE count_id = %(count)s AND action != 'none'
+                 GROUP BY result, action
+                """,
+                count=self.id,
+            )
         )
-        to_add = lines.filtered(
-            lambda ln: ln.result == "unknown" and ln.action == "add"
+        ids = {(result, action): ids for result, action, ids in self.env.cr.fetchall()}
+        Line = self.env["stock.serial.count.line"]
+        to_move = Line.browse(ids.get(("elsewhere", "move"), []))
+        to_add = Line.browse(ids.get(("unknown", "add"), []))
+        to_write_off = Line.browse(ids.get(("missing", "write_off"), []))
+        to_lose = Line.browse(ids.get(("missing", "move_missing"), []))
+        where = self._serial_current_locations(
+            (to_move | to_write_off | to_lose).lot_id
         )
-        to_write_off = lines.filtered(
-            lambda ln: ln.result == "missing" and ln.action == "write_off"
+        self._serial_check_apply(to_move, to_add, to_write_off, to_lose, where)
+        count = self.with_context(
+            serial_hold_allow=True, inventory_name=self.name, serial_count_apply=True
         )
-        to_lose = lines.filtered(
-            lambda ln: ln.result == "missing" and ln.action == "move_missing"
-        )
-        self._serial_check_apply(to_move, to_add, to_write_off, to_lose)
-        count = self.with_context(serial_hold_allow=True, inventory_name=self.name)
         lots = count._serial_apply_lots(to_add)
+        company = self.company_id
+        # one validated move per product and way, one line per serial: write-
+        # offs and additions go to / come from the product's inventory loss
+        # location, as Odoo's inventory adjustments, so that the history says
+        # adjust_out / adjust_in
         count._serial_apply_moves(
-            [(ln.lot_id, ln.booked_location_id, self.location_id) for ln in to_move]
+            [
+                (ln.lot_id, where[ln.lot_id.id], self.location_id)
+                for ln in to_move
+                if not where[ln.lot_id.id].parent_path.startswith(
+                    self.location_id.parent_path
+                )
+            ]
             + [
-                (ln.lot_id, ln.booked_location_id, self.missing_location_id)
+                (ln.lot_id, where[ln.lot_id.id], self.missing_location_id)
                 for ln in to_lose
             ]
-        )
-        Quant = self.env["stock.quant"].with_context(
-            inventory_mode=True, serial_hold_allow=True, inventory_name=self.name
-        )
-        quants = Quant.create(
-            [
-                {
-                    "product_id": ln.product_id.id,
-                    "location_id": self.location_id.id,
-                    "lot_id": lots[ln].id,
-                    "inventory_quantity": 1,
-                }
+            + [
+                (
+                    ln.lot_id,
+                    where[ln.lot_id.id],
+                    ln.product_id.with_company(company).property_stock_inventory,
+                )
+                for ln in to_write_off
+            ]
+            + [
+                (
+                    lots[ln],
+                    ln.product_id.with_company(company).property_stock_inventory,
+                    self.location_id,
+                )
                 for ln in to_add
             ]
         )
-        gone = Quant.search(
-            [
-                ("lot_id", "in", to_write_off.lot_id.ids),
-                ("location_id", "child_of", self.location_id.id),
-                ("quantity", ">", 0),
-            ]
-        )
-        gone.write({"inventory_quantity": 0})
-        quants |= gone
-        if quants:
-            quants.action_apply_inventory()
         self.write({"state": "applied", "serial_text": False})
         self.message_post(
             body=self.env._(
@@ -459,8 +472,42 @@ class StockSerialCount(models.Model):
         )
         return True
 
-    def _serial_check_apply(self, to_move, to_add, to_write_off, to_lose):
+    def _serial_current_locations(self, lots):
+        """{lot id: stock location} where each serial is on hand now (it may
+        have moved since it was scanned), in one query."""
+        if not lots:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (q.lot_id) q.lot_id, q.location_id
+                  FROM stock_quant q
+                  JOIN stock_location ql ON ql.id = q.location_id
+                 WHERE q.lot_id = ANY(%(lots)s) AND q.quantity > 0
+                   AND ql.usage IN ('internal', 'transit')
+                 ORDER BY q.lot_id, ql.parent_path LIKE %(path)s DESC, q.id
+                """,
+                lots=lots.ids,
+                path=f"{self.location_id.parent_path}%",
+            )
+        )
+        Location = self.env["stock.location"]
+        return {lot_id: Location.browse(loc) for lot_id, loc in self.env.cr.fetchall()}
+
+    def _serial_check_apply(self, to_move, to_add, to_write_off, to_lose, where):
         errors = []
+        gone = (to_move | to_write_off | to_lose).filtered(
+            lambda ln: ln.lot_id.id not in where
+        )
+        if gone:
+            errors.append(
+                self.env._(
+                    "%(serials)s: no longer in stock since they were counted; "
+                    "scan again or set their line to Nothing",
+                    serials=", ".join(gone.mapped("name")),
+                )
+            )
         for line in to_add.filtered(
             lambda ln: ln.product_id.tracking != "serial" or ln.lot_id
         ):
@@ -500,7 +547,9 @@ class StockSerialCount(models.Model):
         (the serial rules refuse bad names, naming them)."""
         if not to_add:
             return {}
-        lots = self.env["stock.lot"].create(
+        # thousands of new serials alike but for their name: the bulk path
+        # (the first created, the others copies, as create() would store them)
+        lots = self.env["stock.lot"]._serial_fast_create(
             [
                 {
                     "name": line.name,
@@ -570,9 +619,11 @@ class StockSerialCount(models.Model):
         before putting the others on hold."""
         self.ensure_one()
         lines = self.line_ids.filtered(
-            lambda ln: ln.result in ("missing", "elsewhere")
-            and ln.lot_id
-            and not ln.lot_id.serial_on_hold
+            lambda ln: (
+                ln.result in ("missing", "elsewhere")
+                and ln.lot_id
+                and not ln.lot_id.serial_on_hold
+            )
         )
         if not lines:
             raise UserError(
@@ -597,9 +648,7 @@ class StockSerialCount(models.Model):
         for line in self.line_ids:
             groups[line.product_id].append(line)
         out = []
-        for product in sorted(
-            groups, key=lambda p: (not p, p.display_name or "")
-        ):
+        for product in sorted(groups, key=lambda p: (not p, p.display_name or "")):
             lines = sorted(groups[product], key=lambda ln: (rank[ln.result], ln.name))
             counts = defaultdict(int)
             for line in lines:
@@ -620,12 +669,21 @@ class StockSerialCount(models.Model):
         and sheet "Lines" (one row per serial). Every cell is formula-safe."""
         import openpyxl  # lazy, as in lib.parsing
 
-        results = dict(self.env["stock.serial.count.line"]._fields["result"]
-                       ._description_selection(self.env))
-        statuses = dict(self.env["stock.serial.count.line"]._fields["serial_status"]
-                        ._description_selection(self.env))
-        actions = dict(self.env["stock.serial.count.line"]._fields["action"]
-                       ._description_selection(self.env))
+        results = dict(
+            self.env["stock.serial.count.line"]
+            ._fields["result"]
+            ._description_selection(self.env)
+        )
+        statuses = dict(
+            self.env["stock.serial.count.line"]
+            ._fields["serial_status"]
+            ._description_selection(self.env)
+        )
+        actions = dict(
+            self.env["stock.serial.count.line"]
+            ._fields["action"]
+            ._description_selection(self.env)
+        )
         groups = self._serial_report_groups()
         summary = parsing.write_xlsx(
             [self.env._("Product")] + [results[key] for key, _label in COUNT_RESULTS],
@@ -694,3 +752,26 @@ class StockSerialCount(models.Model):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
+
+
+class StockMoveLine(models.Model):
+    _inherit = "stock.move.line"
+
+    def _serial_fast_direction_of(self, source, dest):
+        """Applying a count also moves serials between stock locations (booked
+        elsewhere, to the missing location) by the thousand. For a serial
+        whose one unit is reserved at the source, Odoo's validation does to
+        its quants what it does for a delivery: the source quant goes to 0 and
+        the destination quant gets the unit, with the source's in date. So
+        those lines take the delivery-like fast path, which checks that
+        precondition line by line (the others keep Odoo's loop)."""
+        direction = super()._serial_fast_direction_of(source, dest)
+        if (
+            direction is None
+            and self.env.context.get("serial_count_apply")
+            and source.usage == "internal"
+            and dest.usage == "internal"
+            and not (source.scrap_location or dest.scrap_location)
+        ):
+            return "out"
+        return direction

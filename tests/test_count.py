@@ -3,6 +3,7 @@
 import base64
 import io
 import threading
+from unittest.mock import patch
 
 import openpyxl
 import psycopg2
@@ -259,7 +260,9 @@ class TestSerialCount(SerialCase):
         # one line's serial
         line = count.line_ids.filtered(lambda ln: ln.name == "CT-4")
         action = line.action_open_serial_hold()
-        self.assertEqual(action["context"]["default_lot_ids"], [(6, 0, line.lot_id.ids)])
+        self.assertEqual(
+            action["context"]["default_lot_ids"], [(6, 0, line.lot_id.ids)]
+        )
         # a serial that is not in stock (shipped): refused, naming it, nothing held
         shipped = count.line_ids.filtered(lambda ln: ln.name == "CT-6")
         wizard = (
@@ -283,15 +286,18 @@ class TestSerialCount(SerialCase):
         attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
         attachment = self.env["ir.attachment"].browse(attachment_id)
         self.assertEqual(attachment.name, count.name.replace("/", "-") + ".xlsx")
-        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(attachment.datas))
+        )
         self.assertEqual(workbook.sheetnames, ["Summary", "Lines"])
         summary = list(workbook["Summary"].iter_rows(values_only=True))
         self.assertEqual(
             summary[0], ("Product", "Found", "Missing", "Booked Elsewhere", "Unknown")
         )
-        self.assertIn((self.product.display_name, "1", "3", "1", "1"), [
-            tuple(str(v) for v in row) for row in summary[1:]
-        ])
+        self.assertIn(
+            (self.product.display_name, "1", "3", "1", "1"),
+            [tuple(str(v) for v in row) for row in summary[1:]],
+        )
         rows = list(workbook["Lines"].iter_rows(values_only=True))
         self.assertEqual(
             rows[0],
@@ -299,18 +305,99 @@ class TestSerialCount(SerialCase):
         )
         by_name = {row[1]: row for row in rows[1:]}
         self.assertEqual(
-            by_name["CT-5"][2:5], ("Booked Elsewhere", self.stock.display_name, "In Stock")
+            by_name["CT-5"][2:5],
+            ("Booked Elsewhere", self.stock.display_name, "In Stock"),
         )
         self.assertEqual(by_name["CT-6"][2], "Unknown")
         self.assertEqual(by_name["CT-6"][4], "Shipped")
         self.assertEqual(by_name["NO-SUCH"][0], "(no product)")
         self.assertEqual(by_name["CT-3"][2], "Missing")
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "stock_serial_tracking.action_report_serial_count", count.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "stock_serial_tracking.action_report_serial_count", count.ids
+            )[0]
+            .decode()
+        )
         for text in ("CT-1", "CT-3", "CT-5", "NO-SUCH", self.stock.display_name):
             self.assertIn(text, html)
         self.assertIn("Booked Elsewhere", html)
+
+    def _apply_snapshot(self, count):
+        """What applying the count stores, without ids and write dates."""
+        lots = self.env["stock.lot"].search([("name", "like", "CT-")])
+        self.env.flush_all()
+        self.env.invalidate_all()
+        quants = self.env["stock.quant"].search([("lot_id", "in", lots.ids)])
+        lines = self.env["stock.move.line"].search(
+            [("lot_id", "in", lots.ids), ("reference", "=", count.name)]
+        )
+        return (
+            sorted(
+                (q.lot_id.name, q.location_id.name, q.quantity,
+                 q.reserved_quantity, str(q.in_date))
+                for q in quants
+            ),
+            sorted(
+                (ml.lot_id.name, ml.location_id.name, ml.location_dest_id.name,
+                 ml.quantity, ml.state, ml.picked, ml.move_id.state)
+                for ml in lines
+            ),
+            sorted(
+                (lot.name, lot.location_id.name or "", lot.serial_status,
+                 lot.serial_history_ids[:1].move_type or "")
+                for lot in lots
+            ),
+        )  # fmt: skip
+
+    def test_fast_apply_stores_what_odoo_stores(self):
+        """The internal moves of a count (booked elsewhere, to the missing
+        location) take the delivery-like fast path: the same quants, lines,
+        locations and history as Odoo's own validation."""
+        self._receive(["CT-1", "CT-2", "CT-3", "CT-4"], destination=self.shelf)
+        self._receive(["CT-5", "CT-6", "CT-7"])
+        snapshots = []
+        Line = type(self.env["stock.move.line"])
+        original = Line._serial_fast_done_out
+        taken = []
+
+        def spy(lines):
+            taken.extend(lines.lot_id.mapped("name"))
+            return original(lines)
+
+        for context in ({"serial_no_fast_path": True}, {}):
+            savepoint = self.env.cr.savepoint()
+            count = (
+                self.env["stock.serial.count"]
+                .with_context(**context)
+                .create(
+                    {"location_id": self.shelf.id, "missing_location_id": self.lost.id}
+                )
+            )
+            count.serial_text = "CT-1\nCT-5\nCT-6\nCT-7"
+            count.action_add_scans()
+            lines = {line.name: line for line in count.line_ids}
+            lines["CT-2"].action = "move_missing"
+            lines["CT-3"].action = "move_missing"
+            lines["CT-4"].action = "write_off"
+            with patch.object(Line, "_serial_fast_done_out", spy):
+                count.action_apply()
+            snapshots.append(self._apply_snapshot(count))
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+        odoo_way, fast_way = snapshots
+        self.assertEqual(
+            sorted(taken),
+            ["CT-2", "CT-3", "CT-4", "CT-5", "CT-6", "CT-7"],
+            "the internal moves and the write-off took the fast path (the "
+            "second time only)",
+        )
+        self.assertEqual(fast_way, odoo_way)
+        self.assertIn(("CT-5", self.shelf.name, 1.0, 0.0), [q[:4] for q in fast_way[0]])
+        self.assertIn(
+            ("CT-2", self.lost.name, "received", "move"),
+            [(lot[0], lot[1], lot[2], lot[3]) for lot in fast_way[2]],
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -411,7 +498,8 @@ class TestSerialCountConcurrency(TransactionCase):
             self.assertEqual(sorted(names), sorted(set(first) | set(second)))
             self.assertEqual({row[1] for row in rows}, {"unknown"})
             self.assertEqual(
-                {row[2] for row in rows if row[0] >= "RACE-0300"}, {admin},
+                {row[2] for row in rows if row[0] >= "RACE-0300"},
+                {admin},
                 "the second user's own scans",
             )
         finally:
@@ -425,6 +513,8 @@ class TestSerialCountConcurrency(TransactionCase):
                     "AND res_id = %s",
                     [count_id],
                 )
-                env.cr.execute("DELETE FROM stock_location WHERE id = %s", [location_id])
+                env.cr.execute(
+                    "DELETE FROM stock_location WHERE id = %s", [location_id]
+                )
 
             self._committed(cleanup)

@@ -42,6 +42,8 @@ class TestSerialCountTour(HttpCase):
                 "CNT-0404": "unknown",
             },
         )
+        elsewhere = count.line_ids.filtered(lambda ln: ln.name == "CNT-0005")
+        self.assertEqual(elsewhere.booked_location_id, stock, "shown as where")
         moved = by_name["CNT-0005"]
         self.assertEqual(moved.location_id, shelf, "booked elsewhere: moved here")
         self.assertEqual(moved.serial_history_ids[0].move_type, "move")

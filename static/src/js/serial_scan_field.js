@@ -78,6 +78,7 @@ export class SerialScanField extends Component {
         try {
             if (this.props.scanMethod) {
                 await this.sendToMethod();
+                return;
             }
             while (this.queue.length) {
                 const code = this.queue.shift();
@@ -90,30 +91,34 @@ export class SerialScanField extends Component {
     }
 
     async sendToMethod() {
-        const record = this.props.record;
-        let sent = false;
-        try {
-            while (this.queue.length) {
-                if (record.isNew || (await record.isDirty())) {
-                    // the method works on the saved record
-                    if (!(await record.save())) {
-                        this.queue = [];
-                        return;
+        // scans made while the record reloads are sent after it, never
+        // written into the field
+        while (this.queue.length) {
+            const record = this.props.record;
+            let sent = false;
+            try {
+                while (this.queue.length) {
+                    if (record.isNew || (await record.isDirty())) {
+                        // the method works on the saved record
+                        if (!(await record.save())) {
+                            this.queue = [];
+                            return;
+                        }
                     }
+                    const code = this.queue.shift();
+                    const answer = await this.orm.call(
+                        record.resModel,
+                        this.props.scanMethod,
+                        [[record.resId], code],
+                        { context: record.context }
+                    );
+                    sent = true;
+                    Object.assign(this.last, answer);
                 }
-                const code = this.queue.shift();
-                const answer = await this.orm.call(
-                    record.resModel,
-                    this.props.scanMethod,
-                    [[record.resId], code],
-                    { context: record.context }
-                );
-                sent = true;
-                Object.assign(this.last, answer);
-            }
-        } finally {
-            if (sent) {
-                await record.load();
+            } finally {
+                if (sent) {
+                    await record.load();
+                }
             }
         }
     }

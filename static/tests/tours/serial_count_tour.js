@@ -49,8 +49,8 @@ registry.category("web_tour.tours").add("stock_serial_tracking_count_tour", {
             trigger: `${row("CNT-0001")}:contains('Found')`,
         },
         {
-            content: "Booked elsewhere, with where",
-            trigger: `${row("CNT-0005")}:contains('Booked Elsewhere'):contains('WH/Stock')`,
+            content: "Booked elsewhere, with where (the test checks which)",
+            trigger: `${row("CNT-0005")}:contains('Booked Elsewhere'):contains('/Stock')`,
         },
         {
             content: "Not scanned: missing",
