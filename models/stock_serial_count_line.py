@@ -69,8 +69,7 @@ class StockSerialCountLine(models.Model):
         if not self.lot_id:
             raise UserError(
                 self.env._(
-                    "%(name)s is no serial of this company: it cannot be put on "
-                    "hold.",
+                    "%(name)s is no serial of this company: it cannot be put on hold.",
                     name=self.name,
                 )
             )
