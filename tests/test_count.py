@@ -173,6 +173,20 @@ class TestSerialCount(SerialCase):
         )
         self.assertEqual(mine.line_ids.company_id, self.company)
 
+    def test_serial_gone_since_counted_is_refused(self):
+        """A serial booked elsewhere that was shipped after it was scanned:
+        applying names it and writes nothing."""
+        self._setup_stock()
+        count = self._count("CT-1\nCT-5")
+        lines = {line.name: line for line in count.line_ids}
+        self.assertEqual(lines["CT-5"].action, "move")
+        self._deliver(self._lots(["CT-5"]))
+        before = self._stock_counts()
+        with self.assertRaisesRegex(UserError, "CT-5: no longer in stock"):
+            count.action_apply()
+        self.assertEqual(self._stock_counts(), before)
+        self.assertEqual(count.state, "draft")
+
     def test_scan_one_by_one(self):
         """The scan field sends each scan to action_scan: recorded at once,
         with what the serial turned out to be."""
