@@ -77,6 +77,7 @@ def parse(code: str) -> GS1Code:
             f"{printable(raw)} is not a valid GS1 code: {exc}",
             code="bad_gs1",
             names=[raw],
+            scanned=printable(raw),
             reason=str(exc),
         ) from exc
     values = {}
@@ -87,6 +88,7 @@ def parse(code: str) -> GS1Code:
                 f"{printable(raw)} is not a valid GS1 code: {element.gtin_error}",
                 code="bad_gs1",
                 names=[raw],
+                scanned=printable(raw),
                 reason=element.gtin_error,
             )
         values[ai] = element

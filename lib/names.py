@@ -48,12 +48,16 @@ def _range_class(char: str) -> str | None:
     return None
 
 
-def _spec_error(spec: str, why: str) -> SerialInputError:
+def _spec_error(spec: str, why: str, subcode: str, **data: str) -> SerialInputError:
+    """``subcode`` names the broken rule: ``empty``, ``dash`` (a ``-`` in the
+    middle), ``not_a_range`` or ``reversed`` (with ``first`` and ``last``)."""
     return SerialInputError(
         f'The allowed characters "{spec}" are not valid: {why}.',
         code="bad_allowed_spec",
+        subcode=subcode,
         spec=spec,
         reason=why,
+        **data,
     )
 
 
@@ -69,7 +73,7 @@ def compile_allowed(spec: str) -> frozenset[str]:
     Results are cached.
     """
     if not isinstance(spec, str) or not spec:
-        raise _spec_error(spec or "", "the list is empty")
+        raise _spec_error(spec or "", "the list is empty", "empty")
     allowed: set[str] = set()
     i, size = 0, len(spec)
     while i < size:
@@ -83,6 +87,7 @@ def compile_allowed(spec: str) -> frozenset[str]:
                 spec,
                 'put "-" first or last to allow it, or use it between two '
                 "letters or two digits to give a range",
+                "dash",
             )
         allowed.add(char)
         i += 1
@@ -97,9 +102,18 @@ def _expand_spec_range(spec: str, first: str, last: str) -> list[str]:
             spec,
             f'"{first}-{last}" is not a range: ranges go between two letters '
             'of the same case or two digits (put "-" first or last to allow it)',
+            "not_a_range",
+            first=first,
+            last=last,
         )
     if first > last:
-        raise _spec_error(spec, f'the range "{first}-{last}" is reversed')
+        raise _spec_error(
+            spec,
+            f'the range "{first}-{last}" is reversed',
+            "reversed",
+            first=first,
+            last=last,
+        )
     return [chr(c) for c in range(ord(first), ord(last) + 1)]
 
 
@@ -209,20 +223,57 @@ def unstorable_lines(text: str) -> list[tuple[int, str]]:
     ]
 
 
+def explain_names(
+    names: Iterable[str], allowed_spec: str, max_length: int | None
+) -> dict[str, tuple[str, dict[str, object]]]:
+    """``{name: (reason code, reason data)}`` for every invalid name, in input
+    order: :func:`check_names` with the parameters of each explanation
+    (:func:`reason_data`), for callers that word the reasons themselves."""
+    return {
+        name: (code, reason_data(code, name, allowed_spec, max_length))
+        for name, code in check_names(names, allowed_spec, max_length).items()
+    }
+
+
+def unstorable_names(names: Iterable[str | None]) -> list[str]:
+    """The names holding a character PostgreSQL cannot store (NUL), in order;
+    they must be refused before any query compares them."""
+    return [name for name in names if name and "\x00" in name]
+
+
+def reason_data(
+    code: str, name: str, allowed_spec: str, max_length: int | None
+) -> dict[str, object]:
+    """Parameters of the explanation of a reason code (see :func:`reason_text`).
+
+    ``too_long``: ``max_length`` and ``length``; ``bad_chars``: ``chars`` (the
+    refused characters as :func:`display_char` shows them, comma-separated)
+    and ``bad`` (the raw characters); ``empty``: none. The Odoo side builds its
+    translated reason from the code and these, as :func:`reason_text` does in
+    English.
+    """
+    if code == EMPTY:
+        return {}
+    if code == TOO_LONG:
+        return {"max_length": max_length, "length": len(name)}
+    if code == BAD_CHARS:
+        bad = bad_chars(name, allowed_spec)
+        return {"chars": ", ".join(display_char(c) for c in bad), "bad": bad}
+    raise ValueError(f"unknown reason code {code!r}")
+
+
 def reason_text(code: str, name: str, allowed_spec: str, max_length: int | None) -> str:
     """English explanation of a reason code, to follow the name in a message.
 
     E.g. ``'contains characters not allowed: "#", "!"'``,
     ``'is longer than 32 characters'``, ``'is empty'``.
     """
-    if code == EMPTY:
-        return "is empty"
+    data = reason_data(code, name, allowed_spec, max_length)
     if code == TOO_LONG:
-        return f"is longer than {max_length} characters"
+        return "is longer than {max_length} characters".format(**data)
     if code == BAD_CHARS:
-        chars = ", ".join(display_char(c) for c in bad_chars(name, allowed_spec))
-        return f"contains characters not allowed: {chars}"
-    raise ValueError(f"unknown reason code {code!r}")
+        return "contains characters not allowed: {chars}".format(**data)
+    return "is empty"
 
 
 def describe_invalid(

@@ -139,6 +139,7 @@ def _check_number(number: int) -> None:
         raise TemplateError(
             f"the counter value must be a whole number >= 0 (got {number!r})",
             code="bad_number",
+            number=number,
         )
 
 
@@ -168,6 +169,8 @@ def parse_template(source: str) -> Template:
                 'is not closed by "]]"',
                 "unbalanced",
                 source,
+                subcode="unclosed_token",
+                position=match.start() + 1,
             )
         name, params = _split_token(content)
         if name == "INCNUM":
@@ -180,6 +183,7 @@ def parse_template(source: str) -> Template:
                     "token_params",
                     source,
                     token=match.group(0),
+                    name=name,
                 )
         else:
             raise _error(
@@ -206,12 +210,17 @@ def parse_template(source: str) -> Template:
 
 def _add_text(parts: list[tuple[str, str]], source: str, text: str) -> None:
     """Append a literal segment, refusing stray ``[[`` / ``]]``."""
-    for marker, why in (("[[", 'is not closed by "]]"'), ("]]", 'has no "[["')):
+    for marker, why, subcode in (
+        ("[[", 'is not closed by "]]"', "unclosed"),
+        ("]]", 'has no "[["', "unopened"),
+    ):
         if marker in text:
             raise _error(
                 f'unbalanced brackets: "{marker}" {why} ({text!r})',
                 "unbalanced",
                 source,
+                subcode=subcode,
+                text=text,
             )
     if text:
         parts.append(("text", text))
@@ -240,6 +249,7 @@ def _incnum_params(source: str, token: str, params: list[str]) -> tuple[str, int
             "bad_reset",
             source,
             token=token,
+            reset=params[0],
         )
     if not _UNSIGNED.fullmatch(digits) or not 1 <= int(digits) <= MAX_DIGITS:
         raise _error(
@@ -248,6 +258,8 @@ def _incnum_params(source: str, token: str, params: list[str]) -> tuple[str, int
             "bad_digits",
             source,
             token=token,
+            digits=digits,
+            limit=MAX_DIGITS,
         )
     if not _UNSIGNED.fullmatch(start) or len(start) > 10 or int(start) > MAX_START:
         raise _error(
@@ -256,6 +268,8 @@ def _incnum_params(source: str, token: str, params: list[str]) -> tuple[str, int
             "bad_start",
             source,
             token=token,
+            start=start,
+            limit=MAX_START,
         )
     return reset, int(digits), int(start)
 
@@ -305,6 +319,7 @@ def next_names(
             f"(got {count!r}).",
             code="bad_count",
             count=count,
+            limit=MAX_RANGE,
         )
     number = max(counter_value or 0, template.start)
     _check_number(number)
@@ -364,6 +379,7 @@ def names_from_numbers(
             f"(got {count!r}).",
             code="bad_count",
             count=count,
+            limit=MAX_RANGE,
         )
     if not count:
         return []

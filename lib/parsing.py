@@ -141,7 +141,9 @@ def _check_upload(filename: str | None, data: bytes, allowed: Sequence[str]) -> 
     """Validate extension and size; return the lower-case extension."""
     ext = _extension(filename)
     if ext not in allowed:
-        kinds = ", ".join(allowed[:-1]) + " or " + allowed[-1]
+        kinds = allowed[-1]
+        if len(allowed) > 1:
+            kinds = ", ".join(allowed[:-1]) + " or " + kinds
         raise SerialInputError(
             f'The file "{filename or ""}" is not supported: use a {kinds} file.',
             code="bad_extension",
@@ -153,6 +155,7 @@ def _check_upload(filename: str | None, data: bytes, allowed: Sequence[str]) -> 
             f'The file "{filename}" is too big ({len(data) / 1048576:.1f} MB); '
             f"the limit is {MAX_UPLOAD_BYTES // 1048576} MB.",
             code="too_big",
+            subcode="upload",
             filename=filename,
             size=len(data),
             limit=MAX_UPLOAD_BYTES,
@@ -200,12 +203,14 @@ def decode_text(data: bytes, filename: str | None = None) -> str:
         raise SerialInputError(
             f'The file "{filename}" is not readable text.',
             code="bad_encoding",
+            subcode="undecodable",
             filename=filename,
         ) from exc
     if "\x00" in text:
         raise SerialInputError(
             f'The file "{filename}" is not a text file.',
             code="bad_encoding",
+            subcode="binary",
             filename=filename,
         )
     return text
@@ -280,6 +285,7 @@ def _check_xlsx_archive(filename: str | None, data: bytes) -> None:
         raise SerialInputError(
             f'The file "{filename}" is too big once uncompressed.',
             code="too_big",
+            subcode="uncompressed",
             filename=filename,
             size=inflated,
             limit=MAX_XLSX_UNCOMPRESSED_BYTES,

@@ -20,14 +20,27 @@ _COUNTER = re.compile(r"(.*\D)?(\d+)(\D*)", re.ASCII | re.DOTALL)
 RANGE_DASH = " \u2013 "  # en dash with spaces
 
 
-def _range_error(message: str, code: str = "bad_range", **data) -> SerialInputError:
-    return SerialInputError(message, code=code, **data)
+def _range_error(message: str, subcode: str, **data) -> SerialInputError:
+    """A ``bad_range`` error; ``subcode`` tells which rule the range broke."""
+    return SerialInputError(message, code="bad_range", subcode=subcode, **data)
 
 
-def _check_int(value: object, label: str) -> int:
+# Label of each parameter in the English messages (the Odoo side has its own).
+_FIELD_LABELS = {
+    "start": "start number",
+    "padding": "padding",
+    "count": "count",
+    "end": "end number",
+}
+
+
+def _check_int(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise _range_error(
-            f"The {label} must be a whole number (got {value!r}).", field=label
+            f"The {_FIELD_LABELS[field]} must be a whole number (got {value!r}).",
+            "not_whole",
+            field=field,
+            value=value,
         )
     return value
 
@@ -49,34 +62,51 @@ def expand_range(
     """
     prefix = prefix or ""
     suffix = suffix or ""
-    start = _check_int(start, "start number")
+    start = _check_int(start, "start")
     padding = _check_int(padding, "padding")
     if start < 0:
-        raise _range_error("The start number cannot be negative.", field="start")
+        raise _range_error(
+            "The start number cannot be negative.",
+            "negative_start",
+            field="start",
+            start=start,
+        )
     if not 0 <= padding <= MAX_PADDING:
         raise _range_error(
             f"The padding must be between 0 and {MAX_PADDING} digits.",
+            "bad_padding",
             field="padding",
+            padding=padding,
+            limit=MAX_PADDING,
         )
     if (count is None) == (end is None):
         raise _range_error(
             "Give either a count or an end number for the range (exactly one).",
+            "count_or_end",
             field="count",
         )
     if count is not None:
         count = _check_int(count, "count")
         if count < 1:
-            raise _range_error("The count must be at least 1.", field="count")
+            raise _range_error(
+                "The count must be at least 1.",
+                "count_too_small",
+                field="count",
+                count=count,
+            )
     else:
-        end = _check_int(end, "end number")
+        end = _check_int(end, "end")
         if end < start:
             raise _range_error(
                 f"The end number ({end}) is lower than the start number ({start}).",
+                "end_before_start",
                 field="end",
+                start=start,
+                end=end,
             )
         count = end - start + 1
     if count > MAX_RANGE:
-        raise _range_error(
+        raise SerialInputError(
             f"A range can hold at most {MAX_RANGE:,} serial numbers ({count:,} asked).",
             code="range_too_big",
             count=count,
