@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..errors import error_text
 from ..lib import numbering, serial_settings
 from ..lib.errors import TemplateError
 
@@ -186,6 +187,6 @@ class ProductCategory(models.Model):
                             "The serial format of category %(category)s is invalid: "
                             "%(reason)s",
                             category=category.display_name,
-                            reason=exc.message,
+                            reason=error_text(self.env, exc),
                         )
                     ) from exc

@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..errors import raise_user_error
 from ..lib import numbering
 from ..lib.errors import SerialInputError, TemplateError
 
@@ -56,7 +57,7 @@ class ProductProduct(models.Model):
         try:
             return numbering.parse_template(self.serial_format)
         except TemplateError as exc:
-            raise UserError(exc.message) from exc
+            raise_user_error(self.env, exc)
 
     def _serial_taken_names(self, company):
         """Return a callable telling which of the given names already exist."""
@@ -97,7 +98,7 @@ class ProductProduct(models.Model):
                 value = template.start
             return numbering.next_names(template, value, count, today, code, taken)[0]
         except (TemplateError, SerialInputError) as exc:
-            raise UserError(exc.message) from exc
+            raise_user_error(self.env, exc)
 
     def _serial_next_names(self, count):
         """Return the next ``count`` serial names of this product's format.

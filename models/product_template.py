@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
+from ..errors import error_text
 from ..lib import numbering, serial_settings
 from ..lib.errors import TemplateError
 
@@ -96,7 +97,7 @@ class ProductTemplate(models.Model):
                         _(
                             "The serial format of %(product)s is invalid: %(reason)s",
                             product=template.display_name,
-                            reason=exc.message,
+                            reason=error_text(self.env, exc),
                         )
                     ) from exc
 
@@ -108,8 +109,10 @@ class ProductTemplate(models.Model):
             if template.serial_format and variant:
                 try:
                     preview = variant._serial_preview_name()
-                except (TemplateError, UserError, ValidationError) as exc:
-                    preview = getattr(exc, "message", None) or str(exc)
+                except TemplateError as exc:
+                    preview = error_text(self.env, exc)
+                except (UserError, ValidationError) as exc:
+                    preview = str(exc)
             template.serial_format_preview = preview
 
     serial_uninitialized_qty = fields.Float(

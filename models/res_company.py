@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..errors import error_text
 from ..lib import names as name_rules
 from ..lib.errors import SerialInputError
 
@@ -113,7 +114,10 @@ class ResCompany(models.Model):
                 name_rules.compile_allowed(company.serial_allowed_chars)
             except SerialInputError as exc:
                 raise ValidationError(
-                    _("Invalid allowed characters: %(reason)s", reason=exc.message)
+                    _(
+                        "Invalid allowed characters: %(reason)s",
+                        reason=error_text(self.env, exc),
+                    )
                 ) from exc
 
     def write(self, vals):

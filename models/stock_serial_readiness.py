@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..errors import error_text
 from ..lib import numbering
 from ..lib.errors import TemplateError
 
@@ -71,12 +72,15 @@ class StockSerialReadiness(models.TransientModel):
             variant = template.product_variant_ids[:1]
             try:
                 parsed = numbering.parse_template(template.serial_format or "")
-                if parsed.uses_code and not variant.default_code:
-                    raise TemplateError(
-                        _("[[CODE]] needs an internal reference"), code="no_code"
-                    )
             except TemplateError as exc:
-                add(template, "invalid_format", exc.message)
+                add(template, "invalid_format", error_text(self.env, exc))
+                continue
+            if parsed.uses_code and not variant.default_code:
+                add(
+                    template,
+                    "invalid_format",
+                    _("[[CODE]] needs an internal reference"),
+                )
                 continue
             name = variant._serial_unskipped_next_name(parsed)
             if name in variant._serial_taken_names(company)([name]):

@@ -2,6 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from ..errors import error_text
 from ..lib import numbering, serial_settings
 from ..lib.errors import TemplateError
 
@@ -211,7 +212,7 @@ class StockSerialConfig(models.TransientModel):
                         "refused",
                         env._(
                             "The serial format is invalid: %(reason)s",
-                            reason=exc.message,
+                            reason=error_text(env, exc),
                         ),
                     )
                     break
