@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .. import errors as serial_errors
 from ..lib import gs1
 from ..lib import names as name_rules
 from ..lib.errors import SerialInputError
@@ -432,7 +433,7 @@ class StockLot(models.Model):
     def _serial_raise_unstorable(self, names):
         """PostgreSQL cannot store a NUL character: refuse it with the name
         instead of a database error, for lots of any tracking."""
-        bad = [name for name in names if name and "\x00" in name]
+        bad = name_rules.unstorable_names(names)
         if bad:
             raise ValidationError(
                 _(
@@ -543,29 +544,9 @@ class StockLot(models.Model):
 
     @api.model
     def _serial_invalid_names(self, company, names):
-        """Return {name: reason text} for names breaking the company rules."""
-        spec = company.serial_allowed_chars or name_rules.DEFAULT_ALLOWED_CHARS
-        max_length = company.serial_max_length or name_rules.DEFAULT_MAX_LENGTH
-        invalid = name_rules.check_names(names, spec, max_length)
-        return {
-            name: self._serial_reason_text(code, name, spec, max_length)
-            for name, code in invalid.items()
-        }
-
-    @api.model
-    def _serial_reason_text(self, code, name, spec, max_length):
-        if code == "empty":
-            return _("is empty")
-        if code == "too_long":
-            return _("is longer than %(max)s characters", max=max_length)
-        if code == "bad_chars":
-            return _(
-                "contains characters that are not allowed: %(chars)s",
-                chars=", ".join(
-                    name_rules.display_char(c) for c in name_rules.bad_chars(name, spec)
-                ),
-            )
-        return code
+        """Return {name: reason text} for names breaking the company rules:
+        the rules of ``lib/names.py``, the reasons in the user's language."""
+        return serial_errors.invalid_names(self.env, company, names)
 
     @api.model
     def _serial_raise_invalid_names(self, company, names):

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
+from ..errors import raise_user_error
 from ..fastpath import guard, read_rows
 from ..lib import names as name_rules
 from ..lib import parsing, ranges
@@ -296,7 +297,7 @@ class StockSerialEntry(models.TransientModel):
                     suffix=self.range_suffix or "",
                 )
         except SerialInputError as exc:
-            raise UserError(exc.message) from exc
+            raise_user_error(self.env, exc)
         if method == "auto":
             count = self.auto_count or max(self.required_count - len(self._names()), 0)
             if count <= 0:

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..errors import raise_user_error
 from ..fastpath import clone_columns, clone_records
 from ..lib import parsing
 from ..lib.errors import SerialInputError
@@ -147,7 +148,7 @@ class StockSerialPurchaseImport(models.TransientModel):
                 COLUMNS,
             )
         except SerialInputError as exc:
-            raise UserError(exc.message) from exc
+            raise_user_error(self.env, exc)
         errors, plan = self._serial_check_rows(rows)
         if errors:
             lines = [
