@@ -280,3 +280,49 @@ def test_lib_also_importable_as_addon_subpackage():
     assert addon_names.check_name("SN-1", DEFAULT, 32) is None
     # the stub package: the add-on's own __init__.py (which imports odoo) never ran
     assert getattr(sys.modules["stock_serial_tracking"], "__file__", None) is None
+
+
+def test_reason_data_gives_the_parameters_of_each_reason():
+    assert names.reason_data("empty", "", DEFAULT, 32) == {}
+    assert names.reason_data("too_long", "x" * 40, DEFAULT, 32) == {
+        "max_length": 32,
+        "length": 40,
+    }
+    assert names.reason_data("bad_chars", "a#b!#", DEFAULT, 32) == {
+        "chars": '"#", "!"',
+        "bad": "#!",
+    }
+    with pytest.raises(ValueError, match="unknown reason code"):
+        names.reason_data("nope", "a", DEFAULT, 32)
+
+
+def test_explain_names_keeps_input_order_with_codes_and_data():
+    assert names.explain_names(["ok", "b#", "", "x" * 6], DEFAULT, 5) == {
+        "b#": ("bad_chars", {"chars": '"#"', "bad": "#"}),
+        "": ("empty", {}),
+        "x" * 6: ("too_long", {"max_length": 5, "length": 6}),
+    }
+
+
+def test_unstorable_names():
+    assert names.unstorable_names(["A", None, "B\x00", "", "\x00C"]) == [
+        "B\x00",
+        "\x00C",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "subcode", "extra"),
+    [
+        ("", "empty", {}),
+        ("a-b-c", "dash", {}),
+        ("A-z", "not_a_range", {"first": "A", "last": "z"}),
+        ("Z-A", "reversed", {"first": "Z", "last": "A"}),
+    ],
+)
+def test_bad_spec_subcodes(spec, subcode, extra):
+    with pytest.raises(errors.SerialInputError) as info:
+        names.compile_allowed(spec)
+    data = info.value.data
+    assert data["subcode"] == subcode
+    assert {key: data[key] for key in extra} == extra
