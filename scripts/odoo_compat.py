@@ -25,6 +25,7 @@ Usage: odoo_compat.py ODOO_ADDONS_DIR OUT_DIR -- exit 0 when something was writt
 """
 
 import ast
+import filecmp
 import glob
 import os
 import re
@@ -226,12 +227,40 @@ def data_files(addons, out):
     return wrote
 
 
+def _same_tree(a, b):
+    """True when folders a and b hold the same files with the same bytes."""
+    cmp = filecmp.dircmp(a, b)
+    if cmp.left_only or cmp.right_only or cmp.funny_files:
+        return False
+    _match, mismatch, errors = filecmp.cmpfiles(a, b, cmp.common_files, shallow=False)
+    if mismatch or errors:
+        return False
+    return all(
+        _same_tree(os.path.join(a, d), os.path.join(b, d)) for d in cmp.common_dirs
+    )
+
+
 def main(addons, out):
-    shutil.rmtree(out, ignore_errors=True)
-    wrote = categories(addons, out)
-    wrote = data_files(addons, out) or wrote
-    wrote = standins(addons, out) or wrote
-    return 0 if wrote else 1
+    # Tests, the demo server and benchmarks may run at once, each calling this
+    # first: build beside the output and swap it in only when it changed, so
+    # that no running Odoo ever sees the folder half written or gone.
+    build = f"{out}.build-{os.getpid()}"
+    shutil.rmtree(build, ignore_errors=True)
+    wrote = categories(addons, build)
+    wrote = data_files(addons, build) or wrote
+    wrote = standins(addons, build) or wrote
+    if not wrote:
+        shutil.rmtree(build, ignore_errors=True)
+        return 1
+    if os.path.isdir(out) and _same_tree(build, out):
+        shutil.rmtree(build, ignore_errors=True)
+        return 0
+    old = f"{out}.old-{os.getpid()}"
+    if os.path.isdir(out):
+        os.rename(out, old)
+    os.rename(build, out)
+    shutil.rmtree(old, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
