@@ -37,6 +37,11 @@ def _n(value):
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _megabytes(size):
+    """A file size in MB with one decimal, as the English message shows it."""
+    return f"{size / 1048576:.1f}"
+
+
 def _quoted(items):
     return ", ".join(f'"{item}"' for item in items)
 
@@ -229,7 +234,7 @@ TEMPLATES = {
     ("too_big", "upload"): lambda env, d: env._(
         'The file "%(filename)s" is too big (%(size)s MB); the limit is %(limit)s MB.',
         filename=d.get("filename"),
-        size=f"{d['size'] / 1048576:.1f}",
+        size=_megabytes(d["size"]),
         limit=d["limit"] // 1048576,
     ),
     ("too_big", "uncompressed"): lambda env, d: env._(
