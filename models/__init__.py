@@ -27,8 +27,6 @@ from . import purchase_order_line
 from . import mrp_production
 from . import stock_serial_readiness
 from . import stock_lot_sale
-from . import stock_quant_sale
-from . import stock_move_sale
 from . import sale_order
 from . import sale_order_line
 from . import stock_serial_relocation

@@ -710,6 +710,18 @@ class StockMoveLine(models.Model):
             return "in"
         if source.usage == "internal" and dest.usage in FAST_OUT_DESTINATIONS:
             return "out"
+        # Applying a serial count moves serials between stock locations
+        # (booked elsewhere, to the missing location) by the thousand. For a
+        # serial whose one unit is reserved at the source, Odoo's validation
+        # does to its quants what it does for a delivery: the source quant
+        # goes to 0 and the destination's gets the unit with the source's in
+        # date; _serial_fast_split checks that precondition line by line.
+        if (
+            self.env.context.get("serial_count_apply")
+            and source.usage == "internal"
+            and dest.usage == "internal"
+        ):
+            return "out"
         return None
 
     def _serial_fast_assign_lots(self):

@@ -39,7 +39,24 @@ class StockQuant(models.Model):
             domain = expression.AND(
                 [domain, self.env["stock.lot"]._serial_held_domain()]
             )
+        # ... and serials a sale line chose stay invisible to the moves of
+        # every other line, so Check Availability takes other units
+        if (
+            "serial_sale_line_id" in self.env.context
+            and product_id.tracking == "serial"
+        ):
+            domain = expression.AND([domain, self._serial_sale_free_domain()])
         return domain
+
+    def _serial_sale_free_domain(self):
+        line_id = self.env.context.get("serial_sale_line_id") or False
+        return [
+            "|",
+            ("lot_id", "=", False),
+            "|",
+            ("lot_id.serial_sale_chosen", "=", False),
+            ("lot_id.sale_line_id", "=", line_id),
+        ]
 
     def _gather(
         self,
@@ -60,9 +77,20 @@ class StockQuant(models.Model):
             strict=strict,
             qty=qty,
         )
+        # a reservation from a cache of quants skips the domain above
         if self.env.context.get("serial_skip_held"):
-            # a reservation from a cache of quants skips the domain above
             quants = quants.filtered(lambda q: not q.lot_id.serial_on_hold)
+        if (
+            "serial_sale_line_id" in self.env.context
+            and product_id.tracking == "serial"
+        ):
+            line_id = self.env.context["serial_sale_line_id"]
+            quants = quants.filtered(
+                lambda q: (
+                    not q.lot_id.serial_sale_chosen
+                    or q.lot_id.sale_line_id.id == line_id
+                )
+            )
         return quants
 
     @api.model

@@ -752,26 +752,3 @@ class StockSerialCount(models.Model):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
-
-
-class StockMoveLine(models.Model):
-    _inherit = "stock.move.line"
-
-    def _serial_fast_direction_of(self, source, dest):
-        """Applying a count also moves serials between stock locations (booked
-        elsewhere, to the missing location) by the thousand. For a serial
-        whose one unit is reserved at the source, Odoo's validation does to
-        its quants what it does for a delivery: the source quant goes to 0 and
-        the destination quant gets the unit, with the source's in date. So
-        those lines take the delivery-like fast path, which checks that
-        precondition line by line (the others keep Odoo's loop)."""
-        direction = super()._serial_fast_direction_of(source, dest)
-        if (
-            direction is None
-            and self.env.context.get("serial_count_apply")
-            and source.usage == "internal"
-            and dest.usage == "internal"
-            and not (source.scrap_location or dest.scrap_location)
-        ):
-            return "out"
-        return direction
