@@ -104,12 +104,12 @@ class MrpProduction(models.Model):
         lot = self.lot_producing_id
         if lot and lot.name not in names:
             names.insert(0, lot.name)
-        res = {"serial_names": "\n".join(names)}
         missing = max(values.get("required_count", 0) - len(names), 0)
+        res = {"serial_names": "\n".join(names), "auto_count": missing}
         if self.product_id.serial_auto_generate and missing:
-            res.update(input_method="auto", auto_count=missing)
+            res.update(input_method="auto")
         elif values.get("input_method") == "auto":
-            res.update(input_method="paste", auto_count=0)
+            res.update(input_method="paste")
         return res
 
     def _serial_assign_finished_names(self, names):

@@ -93,6 +93,40 @@ class TestSerialEntryWizard(SerialCase):
         wizard.action_clear()
         self.assertEqual(wizard.entered_count, 0)
 
+    def _wizard_form(self, move):
+        action = move.action_open_serial_entry()
+        return Form(self.env["stock.serial.entry"].with_context(**action["context"]))
+
+    def test_auto_number_tab_starts_at_what_is_left(self):
+        picking = self._receipt(5)
+        wizard_form = self._wizard_form(picking.move_ids)
+        self.assertEqual(wizard_form.auto_count, 5)
+        self._set_lines(picking, ["LEFT-1", "LEFT-2"])
+        # reopened with two serials entered: three are left to number
+        self.assertEqual(self._wizard_form(picking.move_ids).auto_count, 3)
+
+    def test_range_last_number_follows_the_count_with_a_preview(self):
+        picking = self._receipt(30)
+        wizard_form = self._wizard_form(picking.move_ids)
+        wizard_form.input_method = "range"
+        wizard_form.range_prefix = "RG-"
+        wizard_form.range_count = 20
+        self.assertEqual(wizard_form.range_end, 20)
+        self.assertEqual(
+            wizard_form.range_preview, "RG-0001 … RG-0020 (20 serial numbers)"
+        )
+        wizard_form.range_end = 30
+        self.assertEqual(wizard_form.range_count, 30)
+        wizard_form.range_start = 11
+        self.assertEqual(wizard_form.range_end, 40)
+        self.assertEqual(
+            wizard_form.range_preview, "RG-0011 … RG-0040 (30 serial numbers)"
+        )
+        wizard = wizard_form.save()
+        # count and last number both set: the range is the one previewed
+        wizard.action_add()
+        self.assertEqual(wizard.summary, "RG-0011 – RG-0040 (30)")
+
     def test_range_bad_input(self):
         picking = self._receipt(1)
         wizard = self._entry(

@@ -100,6 +100,7 @@ class TestSerialMrp(SerialCase):
         self.assertEqual(defaults.mode, "add")
         self.assertEqual(defaults.required_count, 1)
         self.assertEqual(defaults._names(), ["PK-0001"])
+        self.assertFalse(defaults.split_notice, "one unit: nothing is split")
         wizard = entry.create({"serial_names": False, "serial_text": "PK-HAND-7"})
         wizard.action_apply()
         self.assertEqual(production.lot_producing_id.name, "PK-HAND-7")
@@ -118,6 +119,8 @@ class TestSerialMrp(SerialCase):
         self.assertEqual(wizard.required_count, 3)
         wizard.action_add()
         self.assertEqual(wizard._names(), ["PK-0001", "PK-0002", "PK-0003"])
+        # said before applying, not discovered after
+        self.assertIn(f"splits {production.name} into 3", wizard.split_notice)
         wizard.action_apply()
         productions = production.procurement_group_id.mrp_production_ids
         self.assertEqual(len(productions), 3, "one MO per serial")
@@ -299,6 +302,8 @@ class TestSerialMrp(SerialCase):
         action = cell.action_serial_trace()
         trace = self.env["stock.serial.trace"].browse(action["res_id"])
         self.assertEqual(action["res_model"], "stock.serial.trace")
+        # a dialog over the serial, not a page with a pager and a New button
+        self.assertEqual(action["target"], "new")
         self.assertEqual((trace.direction, trace.line_count), ("down", 3))
         action = bike.action_serial_trace()
         trace = self.env["stock.serial.trace"].browse(action["res_id"])

@@ -87,6 +87,12 @@ class StockSerialEntry(models.TransientModel):
     range_end = fields.Integer(string="Last Number")
     range_padding = fields.Integer(string="Digits", default=4)
     range_suffix = fields.Char(string="Suffix")
+    range_preview = fields.Char(string="Preview", compute="_compute_range_preview")
+    split_notice = fields.Char(
+        compute="_compute_split_notice",
+        help="Said before applying: several finished serials split the "
+        "manufacturing order into one order per serial.",
+    )
     auto_count = fields.Integer(string="How Many")
     serial_names = fields.Text(
         help="Technical: the accepted serial numbers, one per line."
@@ -174,6 +180,9 @@ class StockSerialEntry(models.TransientModel):
                 ),
                 serial_names="\n".join(line.serial_lot_ids.mapped("name")),
             )
+            values["auto_count"] = max(
+                values["required_count"] - len(line.serial_lot_ids), 0
+            )
         if values.get("target") == "initial" and values.get("product_id"):
             values.setdefault("location_id", self._serial_default_location().id)
         if values.get("target") in ("initial", "inventory"):
@@ -218,9 +227,12 @@ class StockSerialEntry(models.TransientModel):
             values["serial_names"] = "\n".join(
                 name for name in (ml.lot_id.name or ml.lot_name for ml in lines) if name
             )
+            # the auto-number tab starts at what is still to enter
+            values["auto_count"] = max(
+                values["required_count"] - len(values["serial_names"].split()), 0
+            )
             if move.product_id.serial_auto_generate and not lines:
                 values["input_method"] = "auto"
-                values["auto_count"] = values["required_count"]
         else:
             # What Odoo reserved is not what the operator picks: the list starts
             # from the serials picked before (a reopened wizard), never from the
@@ -231,6 +243,73 @@ class StockSerialEntry(models.TransientModel):
             # (lot_producing_id).
             values.update(move.production_id._serial_entry_defaults(move, values))
         return values
+
+    # ------------------------------------------------------------------
+    # Range tab: count and last number follow each other, with a preview
+    # ------------------------------------------------------------------
+    @api.onchange("range_count", "range_start")
+    def _onchange_range_count(self):
+        if self.range_count > 0:
+            self.range_end = self.range_start + self.range_count - 1
+
+    @api.onchange("range_end")
+    def _onchange_range_end(self):
+        if self.range_end >= self.range_start and self.range_end:
+            self.range_count = self.range_end - self.range_start + 1
+
+    @api.depends(
+        "range_prefix",
+        "range_start",
+        "range_count",
+        "range_end",
+        "range_padding",
+        "range_suffix",
+    )
+    def _compute_range_preview(self):
+        for wizard in self:
+            wizard.range_preview = False
+            count = wizard.range_count or (
+                wizard.range_end - wizard.range_start + 1 if wizard.range_end else 0
+            )
+            padding = wizard.range_padding
+            if count < 1 or wizard.range_start < 0 or not 0 <= padding <= 20:
+                continue
+            first, last = (
+                "{}{}{}".format(
+                    wizard.range_prefix or "",
+                    str(number).zfill(padding),
+                    wizard.range_suffix or "",
+                )
+                for number in (wizard.range_start, wizard.range_start + count - 1)
+            )
+            wizard.range_preview = _(
+                "%(first)s … %(last)s (%(count)s serial numbers)",
+                first=first,
+                last=last,
+                count=count,
+            )
+
+    @api.depends("move_id", "mode", "entered_count", "required_count")
+    def _compute_split_notice(self):
+        for wizard in self:
+            production = wizard.move_id.production_id
+            count = wizard.entered_count if wizard.entered_count > 1 else 0
+            count = count or wizard.required_count
+            if (
+                wizard.mode != "add"
+                or not production
+                or wizard.move_id.product_id != production.product_id
+                or count <= 1
+            ):
+                wizard.split_notice = False
+                continue
+            wizard.split_notice = _(
+                "Applying %(count)s serial numbers splits %(mo)s into %(count)s "
+                "manufacturing orders, one per serial (%(mo)s-001, %(mo)s-002, …), "
+                "as Odoo's mass production does.",
+                count=count,
+                mo=production.name,
+            )
 
     # ------------------------------------------------------------------
     # Counters and summary
@@ -291,8 +370,9 @@ class StockSerialEntry(models.TransientModel):
                 return ranges.expand_range(
                     prefix=self.range_prefix or "",
                     start=self.range_start,
+                    # the last number follows the count on screen: the count rules
                     count=self.range_count or None,
-                    end=self.range_end or None,
+                    end=None if self.range_count else (self.range_end or None),
                     padding=self.range_padding,
                     suffix=self.range_suffix or "",
                 )

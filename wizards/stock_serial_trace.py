@@ -112,7 +112,7 @@ class StockSerialTrace(models.TransientModel):
     def _serial_reopen(self):
         self.ensure_one()
         return self._get_records_action(
-            name=_("Trace %(serial)s", serial=self.lot_id.name), target="current"
+            name=_("Trace %(serial)s", serial=self.lot_id.name), target="new"
         )
 
     def action_trace(self):

@@ -18,6 +18,9 @@ const ICONS = {
     partial: "fa-adjust text-warning",
     complete: "fa-check-circle text-success",
 };
+// Before confirmation nothing is late yet: serials still to enter are neutral.
+const DRAFT_ICON = "fa-barcode text-muted";
+const DRAFT_ORDER_STATES = ["draft", "sent", "to approve"];
 
 export class SerialTracingField extends Component {
     static template = "stock_serial_tracking.SerialTracingField";
@@ -28,7 +31,14 @@ export class SerialTracingField extends Component {
         return this.props.record.data[this.props.name] || "none";
     }
 
+    get isDraft() {
+        return DRAFT_ORDER_STATES.includes(this.props.record.data.state);
+    }
+
     get icon() {
+        if (this.isDraft && this.state !== "complete") {
+            return DRAFT_ICON;
+        }
         return ICONS[this.state];
     }
 
@@ -41,7 +51,12 @@ export class SerialTracingField extends Component {
         const count = data.serial_serial_count || 0;
         const total = Math.round(data.product_uom_qty || 0);
         let text;
-        if (this.state === "missing") {
+        if (this.isDraft && this.state !== "complete") {
+            text = _t("%(count)s of %(total)s serial numbers pre-assigned (optional)", {
+                count,
+                total,
+            });
+        } else if (this.state === "missing") {
             text = _t("Serial numbers missing (0 of %(total)s)", { total });
         } else if (this.state === "partial") {
             text = _t("%(count)s of %(total)s serial numbers assigned", { count, total });
@@ -72,6 +87,7 @@ export const serialTracingField = {
         { name: "serial_serial_count", type: "integer" },
         { name: "product_uom_qty", type: "float" },
         { name: "qty_received", type: "float" },
+        { name: "state", type: "selection" },
     ],
 };
 

@@ -33,6 +33,11 @@ registry.category("web_tour.tours").add("stock_serial_tracking_entry_tour", {
             run: "click",
         },
         {
+            content: "Back on the receipt, its line shows that its serials are complete",
+            trigger:
+                "body:not(:has(.modal)) .o_data_row [name='serial_progress'] .badge.text-bg-success:contains('3 / 3')",
+        },
+        {
             content: "Validate the receipt",
             trigger: "body:not(:has(.modal)) button[name='button_validate']",
             run: "click",

@@ -7,8 +7,10 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("stock_serial_tracking_purchase_tour", {
     steps: () => [
         {
-            content: "The line shows that its serials are missing; open the wizard",
-            trigger: ".o_field_one2many .o_data_row .o_serial_tracing_missing",
+            content:
+                "On an RFQ serials still to enter show neutral, not as an error; open the wizard",
+            trigger:
+                ".o_field_one2many .o_data_row .o_serial_tracing_draft:has(.fa-barcode):not(:has(.text-danger))",
             run: "click",
         },
         {
