@@ -1,3 +1,4 @@
+from . import ir_actions
 from . import res_company
 from . import res_config_settings
 from . import stock_location
@@ -6,10 +7,12 @@ from . import product_template
 from . import product_product
 from . import stock_serial_counter
 from . import stock_serial_bulk_mixin
+from . import stock_serial_order_line_mixin
 from . import stock_lot
 from . import stock_lot_bulk
 from . import stock_lot_warranty
 from . import stock_lot_genealogy
+from . import stock_lot_status
 from . import stock_serial_hold_log
 from . import stock_serial_history
 from . import stock_move_line

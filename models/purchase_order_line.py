@@ -15,7 +15,8 @@ TRACING_STATES = [
 
 
 class PurchaseOrderLine(models.Model):
-    _inherit = "purchase.order.line"
+    _name = "purchase.order.line"
+    _inherit = ["purchase.order.line", "stock.serial.order.line.mixin"]
 
     serial_lot_ids = fields.One2many(
         "stock.lot",
@@ -37,22 +38,6 @@ class PurchaseOrderLine(models.Model):
         "product is not tracked by serial), missing, partial or complete.",
     )
 
-    @api.depends(
-        "serial_lot_ids", "product_uom_qty", "product_id.tracking", "display_type"
-    )
-    def _compute_serial_tracing_state(self):
-        for line in self:
-            count = len(line.serial_lot_ids)
-            line.serial_serial_count = count
-            if line.display_type or line.product_id.tracking != "serial":
-                line.serial_tracing_state = "none"
-            elif not count and line._serial_required_count():
-                line.serial_tracing_state = "missing"
-            elif count < line._serial_required_count():
-                line.serial_tracing_state = "partial"
-            else:
-                line.serial_tracing_state = "complete"
-
     def _serial_required_count(self):
         """Units of the line in the product's unit: one serial each."""
         self.ensure_one()
@@ -65,39 +50,22 @@ class PurchaseOrderLine(models.Model):
             lot.serial_status != "planned" for lot in self.serial_lot_ids
         )
 
-    def _serial_label(self):
-        self.ensure_one()
-        return f"{self.order_id.name} / {self.product_id.display_name}"
-
     # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
     @api.constrains("product_qty", "product_uom", "product_id")
     def _serial_check_assigned_count(self):
-        for line in self.filtered("serial_serial_count"):
-            # Purchase users may not read serials: the rule still holds.
-            lots = line.sudo().serial_lot_ids
-            if lots.product_id != line.product_id:
-                raise ValidationError(
-                    _(
-                        "Line %(line)s has serial numbers of another product "
-                        "assigned (%(names)s): remove them before changing the "
-                        "product.",
-                        line=line._serial_label(),
-                        names=", ".join(lots[:20].mapped("name")),
-                    )
-                )
-            count = len(lots)
-            if count > line._serial_required_count():
-                raise ValidationError(
-                    _(
-                        "Line %(line)s has %(count)s serial numbers assigned: its "
-                        "quantity cannot be lower than %(count)s units. Remove "
-                        "serial numbers first.",
-                        line=line._serial_label(),
-                        count=count,
-                    )
-                )
+        self._serial_check_lots_fit(
+            _(
+                "Line %(line)s has serial numbers of another product assigned "
+                "(%(names)s): remove them before changing the product."
+            ),
+            _(
+                "Line %(line)s has %(count)s serial numbers assigned: its "
+                "quantity cannot be lower than %(count)s units. Remove serial "
+                "numbers first."
+            ),
+        )
 
     # ------------------------------------------------------------------
     # Entry wizard

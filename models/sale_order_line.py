@@ -8,7 +8,8 @@ from .purchase_order_line import TRACING_STATES
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "stock.serial.order.line.mixin"]
 
     serial_lot_ids = fields.One2many(
         "stock.lot",
@@ -32,23 +33,6 @@ class SaleOrderLine(models.Model):
         "complete.",
     )
 
-    @api.depends(
-        "serial_lot_ids", "product_uom_qty", "product_id.tracking", "display_type"
-    )
-    def _compute_serial_tracing_state(self):
-        for line in self:
-            count = len(line.serial_lot_ids)
-            line.serial_serial_count = count
-            required = line._serial_required_count()
-            if line.display_type or line.product_id.tracking != "serial":
-                line.serial_tracing_state = "none"
-            elif not count and required:
-                line.serial_tracing_state = "missing"
-            elif count < required:
-                line.serial_tracing_state = "partial"
-            else:
-                line.serial_tracing_state = "complete"
-
     def _serial_required_count(self):
         """Units of the line in the product's unit: one serial each."""
         self.ensure_one()
@@ -59,39 +43,22 @@ class SaleOrderLine(models.Model):
         )
         return int(float_round(qty, precision_digits=0))
 
-    def _serial_label(self):
-        self.ensure_one()
-        return f"{self.order_id.name} / {self.product_id.display_name}"
-
     # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
     @api.constrains("product_uom_qty", "product_uom", "product_id")
     def _serial_check_chosen_count(self):
-        for line in self.filtered("serial_serial_count"):
-            # sales users may not read serials: the rule still holds
-            lots = line.sudo().serial_lot_ids
-            if lots.product_id != line.product_id:
-                raise ValidationError(
-                    self.env._(
-                        "Line %(line)s has serial numbers of another product "
-                        "chosen (%(names)s): remove them before changing the "
-                        "product.",
-                        line=line._serial_label(),
-                        names=", ".join(lots[:20].mapped("name")),
-                    )
-                )
-            if len(lots) > line._serial_required_count():
-                raise ValidationError(
-                    self.env._(
-                        "Line %(line)s has %(count)s serial numbers chosen "
-                        "(%(names)s): its quantity cannot be lower than %(count)s "
-                        "units. Remove serial numbers first.",
-                        line=line._serial_label(),
-                        count=len(lots),
-                        names=", ".join(lots[:20].mapped("name")),
-                    )
-                )
+        self._serial_check_lots_fit(
+            self.env._(
+                "Line %(line)s has serial numbers of another product chosen "
+                "(%(names)s): remove them before changing the product."
+            ),
+            self.env._(
+                "Line %(line)s has %(count)s serial numbers chosen (%(names)s): "
+                "its quantity cannot be lower than %(count)s units. Remove serial "
+                "numbers first."
+            ),
+        )
 
     def _serial_missing_required(self):
         """Lines whose product requires serials on sale and that lack some."""
