@@ -27,4 +27,5 @@ from . import test_sale
 from . import test_sale_tour
 from . import test_flows
 from . import test_relocation
+from . import test_screens
 from . import test_lib_errors

@@ -309,10 +309,15 @@ class TestSerialLabels(SerialCase):
         self.assertIn("Serial Widget", html)
         self.assertIn("Serial Labs", html)
 
+    def test_print_menu_has_one_label_entry(self):
+        reports = self.env["ir.actions.actions"].get_bindings("stock.lot")["report"]
+        self.assertEqual(
+            [vals["id"] for vals in reports],
+            [self.env.ref("stock_serial_tracking.action_stock_serial_label_wizard").id],
+        )
+
     def test_print_menu_uses_company_layout(self):
         report = self.env.ref(PDF_REPORT)
-        self.assertEqual(report.binding_model_id.model, "stock.lot")
-        self.assertEqual(report.binding_type, "report")
         self.company.serial_label_format = "62x29"
         self.assertEqual(
             report.get_paperformat(),
