@@ -64,6 +64,7 @@
         "web.assets_backend": [
             "stock_serial_tracking/static/src/js/serial_scan.js",
             "stock_serial_tracking/static/src/js/serial_tracing_field.js",
+            "stock_serial_tracking/static/src/js/serial_status_path_field.js",
             "stock_serial_tracking/static/src/js/serial_sale_tracing_field.js",
             "stock_serial_tracking/static/src/xml/serial_tracing_field.xml",
             "stock_serial_tracking/static/src/js/serial_scan_field.js",

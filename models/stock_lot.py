@@ -75,7 +75,7 @@ _STATUS_OF_LINE_SQL = """
             WHEN dl.usage IN ('internal', 'transit')
             THEN 'received' ELSE 'consumed' END
         WHEN 'move' THEN CASE
-            WHEN hist.from_reject AND NOT dl.serial_is_reject
+            WHEN hist.from_reject AND NOT COALESCE(dl.serial_is_reject, FALSE)
             THEN 'received' END
     END
 """
@@ -290,6 +290,9 @@ class StockLot(models.Model):
         for lot in self:
             lot.serial_is_serial = lot.product_id.tracking == "serial"
 
+    @api.depends(
+        "quant_ids.quantity", "quant_ids.reserved_quantity", "quant_ids.location_id"
+    )
     def _compute_serial_availability(self):
         self.env["stock.quant"].flush_model(
             ["lot_id", "quantity", "reserved_quantity", "location_id"]
@@ -302,6 +305,8 @@ class StockLot(models.Model):
                   FROM stock_quant q
                   JOIN stock_location l ON l.id = q.location_id
                  WHERE q.lot_id = ANY(%s) AND l.usage = 'internal'
+                   -- a rejected unit is kept apart: not for use
+                   AND NOT COALESCE(l.serial_is_reject, FALSE)
                  GROUP BY q.lot_id
                 """,
                 [self.ids],
@@ -320,7 +325,11 @@ class StockLot(models.Model):
         if operator not in ("=", "!=", "in", "not in"):
             raise UserError(_("Unsupported search on availability."))
         values = [value] if isinstance(value, str) else list(value or [])
-        in_stock = [("location_id.usage", "=", "internal"), ("quantity", ">", 0)]
+        in_stock = [
+            ("location_id.usage", "=", "internal"),
+            ("location_id.serial_is_reject", "=", False),
+            ("quantity", ">", 0),
+        ]
         domains = {
             "available": [
                 ("quant_ids", "any", in_stock + [("reserved_quantity", "=", 0)])

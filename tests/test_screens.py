@@ -3,6 +3,7 @@
 from lxml import etree
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import SerialCase
@@ -81,3 +82,64 @@ class TestEverydayScreens(SerialCase):
             ]
             self.assertEqual(len(by_location), 1, user.login)
 
+
+@tagged("post_install", "-at_install")
+class TestRejectRelease(SerialCase):
+    """A rejected serial reads as rejected (not available), its status bar
+    shows the path it took, and a serial manager can take it back to stock."""
+
+    def _rejected(self, name):
+        self._receive([name])
+        lot = self._lots([name])
+        self.assertEqual(lot.serial_availability, "available")
+        lot.action_reject("Scratched housing")
+        return lot
+
+    def test_rejected_serial_is_not_available(self):
+        lot = self._rejected("RJ-001")
+        self.assertEqual(lot.serial_status, "rejected")
+        self.assertEqual(lot.serial_availability, "out")
+        Lot = self.env["stock.lot"]
+        self.assertNotIn(lot, Lot.search([("serial_availability", "=", "available")]))
+        self.assertIn(lot, Lot.search([("serial_availability", "=", "out")]))
+
+    def test_status_path_is_the_path_taken(self):
+        planned = self.env["stock.lot"].create(
+            {"name": "RJ-010", "product_id": self.product.id}
+        )
+        self.assertEqual(planned.serial_status_path, "planned")
+        lot = self._rejected("RJ-011")
+        self.assertEqual(lot.serial_status_path, "received,rejected")
+        lots = self._ship(["RJ-012"])
+        self.assertEqual(lots.serial_status_path, "received,shipped")
+
+    def test_manager_releases_a_rejected_serial_to_stock(self):
+        lot = self._rejected("RJ-020")
+        reject_location = lot.location_id
+        with self.assertRaises(AccessError):
+            lot.with_user(self.stock_user).action_serial_release_reject()
+        self.assertEqual(lot.location_id, reject_location)
+        lot.action_serial_release_reject()
+        self.assertEqual(lot.serial_status, "received")
+        self.assertEqual(lot.serial_availability, "available")
+        self.assertEqual(lot.location_id, self.stock)
+        self.assertFalse(lot.serial_reject_reason)
+        latest = lot.serial_history_ids[0]
+        self.assertEqual(
+            (latest.location_id, latest.location_dest_id), (reject_location, self.stock)
+        )
+        self.assertIn("Released from reject", lot.message_ids[0].body)
+        self.assertIn("Scratched housing", lot.message_ids[0].body)
+        # a status met twice shows where it was met last
+        self.assertEqual(lot.serial_status_path, "rejected,received")
+
+    def test_release_refused_for_serials_not_rejected(self):
+        self._receive(["RJ-030"])
+        in_stock = self._lots(["RJ-030"])
+        rejected = self._rejected("RJ-031")
+        message = self._refusal((in_stock | rejected).action_serial_release_reject)
+        self.assertIn("RJ-030", message)
+        self.assertNotIn("RJ-031", message)
+        # nothing moved: the rejected one waits in the reject location
+        self.assertEqual(rejected.serial_status, "rejected")
+        self.assertEqual(in_stock.location_id, self.stock)
