@@ -2,6 +2,7 @@ from . import ir_actions
 from . import res_company
 from . import res_config_settings
 from . import stock_location
+from . import stock_serial_settings_mixin
 from . import product_category
 from . import product_template
 from . import product_product

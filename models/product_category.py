@@ -21,7 +21,9 @@ class ProductCategory(models.Model):
     of that write, never through a loop of product writes.
     """
 
-    _inherit = "product.category"
+    _name = "product.category"
+    _inherit = ["product.category", "stock.serial.settings.mixin"]
+    _serial_settings_source = "parent_id"
 
     serial_required_receipt = fields.Boolean(
         string="Serials Required on Receipt",
@@ -95,45 +97,13 @@ class ProductCategory(models.Model):
         *serial_settings.CUSTOM_FIELDS,
     )
     def _compute_serial_settings(self):
-        for category in self:
-            inherited = category._serial_inherited_values()
-            for setting in serial_settings.SETTINGS:
-                if not category[serial_settings.custom_field(setting)]:
-                    category[setting] = inherited[setting]
-
-    def _serial_inherited_values(self, parent=None):
-        """The values this category would inherit (from ``parent`` if given)."""
-        self.ensure_one()
-        parent = self.parent_id if parent is None else parent
-        if not parent:
-            return dict(serial_settings.DEFAULTS)
-        return {setting: parent[setting] for setting in serial_settings.SETTINGS}
-
-    @api.onchange(*serial_settings.SETTINGS)
-    def _onchange_serial_settings(self):
-        # A value typed on the form that differs from the parent's is an
-        # override: flag it before saving, as write() does on the server.
-        for category in self:
-            inherited = category._serial_inherited_values()
-            for setting in serial_settings.SETTINGS:
-                if not serial_settings.same(
-                    setting, category[setting], inherited[setting]
-                ):
-                    category[serial_settings.custom_field(setting)] = True
+        self._serial_follow_source()
 
     @api.model_create_multi
     def create(self, vals_list):
         categories = super().create(vals_list)
-        # a setting created with a value other than the inherited one is an
-        # override
-        for category, vals in zip(categories, vals_list, strict=True):
-            flags = serial_settings.overridden(
-                vals, category._serial_inherited_values()
-            )
-            if flags:
-                super(ProductCategory, category).write(
-                    {serial_settings.custom_field(s): True for s in flags}
-                )
+        for category, flags in categories._serial_created_overrides(vals_list):
+            super(ProductCategory, category).write(flags)
         return categories
 
     def write(self, vals):

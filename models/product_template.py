@@ -14,7 +14,9 @@ _INHERITED_HELP = (
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "stock.serial.settings.mixin"]
+    _serial_settings_source = "categ_id"
 
     # Each setting follows the category (stored, recomputed when the category
     # changes) unless its ``_custom`` flag says the product keeps its own.
@@ -197,44 +199,13 @@ class ProductTemplate(models.Model):
         *serial_settings.CUSTOM_FIELDS,
     )
     def _compute_serial_settings(self):
-        for template in self:
-            inherited = template._serial_inherited_values()
-            for setting in serial_settings.SETTINGS:
-                if not template[serial_settings.custom_field(setting)]:
-                    template[setting] = inherited[setting]
-
-    def _serial_inherited_values(self, category=None):
-        """The values this product would take from ``category`` (default: its
-        own category)."""
-        self.ensure_one()
-        category = self.categ_id if category is None else category
-        if not category:
-            return dict(serial_settings.DEFAULTS)
-        return {setting: category[setting] for setting in serial_settings.SETTINGS}
-
-    @api.onchange(*serial_settings.SETTINGS)
-    def _onchange_serial_settings(self):
-        # A value typed on the form that differs from the category's is an
-        # override: flag it before saving, as write() does on the server.
-        for template in self:
-            inherited = template._serial_inherited_values()
-            for setting in serial_settings.SETTINGS:
-                if not serial_settings.same(
-                    setting, template[setting], inherited[setting]
-                ):
-                    template[serial_settings.custom_field(setting)] = True
+        self._serial_follow_source()
 
     @api.model_create_multi
     def create(self, vals_list):
         templates = super().create(vals_list)
-        for template, vals in zip(templates, vals_list, strict=True):
-            flags = serial_settings.overridden(
-                vals, template._serial_inherited_values()
-            )
-            if flags:
-                super(ProductTemplate, template).write(
-                    {serial_settings.custom_field(s): True for s in flags}
-                )
+        for template, flags in templates._serial_created_overrides(vals_list):
+            super(ProductTemplate, template).write(flags)
         return templates
 
     def _serial_write_batches(self, vals):
