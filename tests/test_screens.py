@@ -4,7 +4,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import SerialCase
 
@@ -143,3 +143,51 @@ class TestRejectRelease(SerialCase):
         # nothing moved: the rejected one waits in the reject location
         self.assertEqual(rejected.serial_status, "rejected")
         self.assertEqual(in_stock.location_id, self.stock)
+
+
+@tagged("post_install", "-at_install")
+class TestRejectReleaseTour(HttpCase):
+    def test_release_from_the_serial_form(self):
+        product = self.env["product.product"].create(
+            {"name": "Tour Reject", "is_storable": True, "tracking": "serial"}
+        )
+        lot = self.env["stock.lot"].create(
+            {"name": "RJ-TOUR-1", "product_id": product.id}
+        )
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        stock = warehouse.lot_stock_id
+        supplier = self.env.ref("stock.stock_location_suppliers")
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.in_type_id.id,
+                "location_id": supplier.id,
+                "location_dest_id": stock.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": 1,
+                            "product_uom": product.uom_id.id,
+                            "location_id": supplier.id,
+                            "location_dest_id": stock.id,
+                        }
+                    )
+                ],
+            }
+        )
+        receipt.action_confirm()
+        receipt.move_ids.move_line_ids.write({"lot_id": lot.id, "picked": True})
+        receipt.move_ids.picked = True
+        receipt.button_validate()
+        self.assertEqual(lot.serial_status, "received")
+        lot.action_reject("Dented case")
+        self.start_tour(
+            f"/odoo/action-stock.action_production_lot_form/{lot.id}",
+            "stock_serial_tracking_reject_release_tour",
+            login="admin",
+        )
+        self.assertEqual(lot.serial_status, "received")
+        self.assertEqual(lot.location_id, stock)
