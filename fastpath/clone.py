@@ -40,14 +40,13 @@ def clone_columns(model, varying):
     for name, field in model._fields.items():
         if not field.store or name in ("id", varying):
             continue
-        if not field.column_type:  # many2many: copied by clone_records
-            continue
         paths = list(depends.get(field, ()))
         if field.related:
             paths.append(".".join(field.related))
         if any(path.split(".")[0] == varying for path in paths):
             return None
-        columns.append(name)
+        if field.column_type:  # many2many links are copied by clone_records
+            columns.append(name)
     return columns
 
 
@@ -90,6 +89,9 @@ def clone_records(first, varying, values, columns, per_copy=None):
     columns = [name for name in columns if name not in per_copy]
     first.flush_recordset()
     column_sql = SQL(", ").join(SQL.identifier(name) for name in columns)
+    # the original's columns by table alias: the unnest's own names (value,
+    # n, the per-copy columns) could be columns of the model too
+    source_sql = SQL(", ").join(SQL.identifier("src", name) for name in columns)
     own = list(per_copy)
     own_sql = SQL("").join(SQL(", %s", SQL.identifier(name)) for name in own)
     own_values = SQL("").join(SQL(", v.%s", SQL.identifier(name)) for name in own)
@@ -107,11 +109,11 @@ def clone_records(first, varying, values, columns, per_copy=None):
         SQL(
             """
             INSERT INTO %(table)s (%(varying)s%(own)s, %(columns)s)
-            SELECT v.value%(own_values)s, %(columns)s
-              FROM %(table)s,
+            SELECT v.value%(own_values)s, %(source)s
+              FROM %(table)s src,
                    unnest(%(values)s%(arrays)s)
                        WITH ORDINALITY AS v(value%(own)s, n)
-             WHERE %(table)s.id = %(first)s
+             WHERE src.id = %(first)s
              ORDER BY v.n
             RETURNING id
             """,
@@ -121,6 +123,7 @@ def clone_records(first, varying, values, columns, per_copy=None):
             own_values=own_values,
             arrays=arrays,
             columns=column_sql,
+            source=source_sql,
             values=list(values),
             first=first.id,
         )

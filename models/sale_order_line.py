@@ -174,6 +174,12 @@ class SaleOrderLine(models.Model):
         moves.write({"picked": False})
         moves._action_assign()
 
+    @api.ondelete(at_uninstall=False)
+    def _serial_release_on_delete(self):
+        # a deleted line (or quotation) never reaches the order's cancel:
+        # its chosen serials would stay blocked for every other order
+        self._serial_release()
+
     def _serial_release(self):
         """Release the serials chosen for these lines that are still in stock."""
         lots = self.sudo().serial_lot_ids._serial_sale_reserved()

@@ -782,7 +782,7 @@ class StockMoveLine(models.Model):
                  WHERE ml.id = v.id
                 """,
                 self.env.uid,
-                fields.Datetime.now(),
+                self.env.cr.now(),
                 lines.ids,
                 lots.ids,
             )

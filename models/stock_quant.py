@@ -166,6 +166,7 @@ class StockQuant(models.Model):
         Odoo's own method, one by one."""
         self = self.with_context(serial_fast_reserve=None).sudo()  # noqa: PLW0642
         keys = Counter((loc.id, lot.id) for _product, loc, lot in pending)
+        allow_held = self.env.context.get("serial_hold_allow")
         self.flush_model()
         self.env.cr.execute(
             SQL(
@@ -187,7 +188,9 @@ class StockQuant(models.Model):
         for product, location, lot in pending:
             found = quants.get((location.id, lot.id), [])
             if (
-                keys[(location.id, lot.id)] == 1
+                # a held serial goes the slow way, which refuses it by name
+                (allow_held or not lot.serial_on_hold)
+                and keys[(location.id, lot.id)] == 1
                 and len(found) == 1
                 and found[0]["product_id"] == product.id
                 and found[0]["quantity"] > 0

@@ -196,7 +196,8 @@ class StockSerialRelocation(models.Model):
             .search(
                 [
                     ("lot_id", "in", lots.ids),
-                    ("location_id", "child_of", source.view_location_id.id),
+                    # where the relocation ships from (the transfer's source)
+                    ("location_id", "child_of", source.lot_stock_id.id),
                     ("location_id.usage", "=", "internal"),
                     ("quantity", ">", 0),
                 ]

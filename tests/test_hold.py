@@ -168,6 +168,33 @@ class TestSerialHold(SerialCase):
             },
         )
 
+    def test_reserving_held_serials_in_a_batch_is_refused(self):
+        """Lines created by the hundred are reserved in one write: a held
+        serial among the copies is refused all the same, by name."""
+        names = [f"HB-{i}" for i in range(1, 5)]
+        self._receive(names)
+        lots = self._lots(names)
+        lots[2].action_serial_hold("Returned by QA")
+        picking = self._delivery(4, assign=False)
+        move = picking.move_ids
+        vals = [
+            {
+                "move_id": move.id,
+                "picking_id": picking.id,
+                "product_id": self.product.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "location_id": self.stock.id,
+                "location_dest_id": self.customer_loc.id,
+            }
+            for lot in lots
+        ]
+        self.assertRefused(
+            "HB-3 is on hold: Returned by QA",
+            self.env["stock.move.line"].create,
+            vals,
+        )
+
     # -------------------------------------------------- operations that leave
     def test_delivery_of_a_serial_held_after_reservation_is_refused(self):
         self._receive(["HD-1"])

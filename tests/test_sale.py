@@ -215,6 +215,17 @@ class TestSaleChosenSerials(SaleSerialCase):
         other.action_confirm()
         self.assertEqual(len(other.picking_ids.move_line_ids.lot_id), 4)
 
+    def test_deleting_a_quotation_line_releases_its_serials(self):
+        order = self._order(2)
+        self._choose(order.order_line, ["SO-001", "SO-002"])
+        lots = self.lots["SO-001"] | self.lots["SO-002"]
+        self.assertTrue(all(lots.mapped("serial_sale_chosen")))
+        order.order_line.unlink()
+        self.assertFalse(any(lots.mapped("serial_sale_chosen")))
+        other = self._order(4)
+        other.action_confirm()
+        self.assertEqual(len(other.picking_ids.move_line_ids.lot_id), 4)
+
     def test_serials_required_on_sale(self):
         self.product.serial_required_sale = True
         order = self._order(2)

@@ -930,7 +930,7 @@ class StockSerialEntry(models.TransientModel):
                      WHERE ml.id = v.id AND v.name IS NOT NULL
                     """,
                     self.env.uid,
-                    fields.Datetime.now(),
+                    self.env.cr.now(),
                     kept.ids,
                     names,
                 )

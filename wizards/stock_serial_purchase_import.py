@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..errors import raise_user_error
-from ..fastpath import clone_columns, clone_records
+from ..fastpath import clone_columns, clone_records, guard
 from ..lib import parsing
 from ..lib.errors import SerialInputError
 
@@ -508,6 +508,21 @@ class StockSerialPurchaseImport(models.TransientModel):
         """Name the units: create the serials, split the receipt lines into one
         line per serial and move the quants from untracked to the serials.
         The receipt's quantities and valuation do not change."""
+        # Received lines are split by copying their rows (a new done line
+        # through create() would be valued again): only when the copies are
+        # what Odoo would store. Checked before anything is written.
+        MoveLine = self.env["stock.move.line"]
+        columns = clone_columns(MoveLine, "lot_id")
+        if columns is None or guard.foreign_overrides(MoveLine, "line_create"):
+            raise UserError(
+                _(
+                    "Serial numbers cannot be imported on received lines here: "
+                    "another installed module changes how receipt lines are "
+                    "created or computes their fields from their serial number. "
+                    "Return and receive the units again with their serial "
+                    "numbers instead."
+                )
+            )
         Lot = self.env["stock.lot"]
         vals_list = []
         for ml, names in plan.items():
@@ -523,17 +538,6 @@ class StockSerialPurchaseImport(models.TransientModel):
         lots = Lot._serial_fast_create(vals_list)
         lot_by_key = {(lot.product_id.id, lot.name): lot for lot in lots}
         self.env.flush_all()
-        MoveLine = self.env["stock.move.line"]
-        columns = clone_columns(MoveLine, "lot_id")
-        if columns is None:
-            raise UserError(
-                _(
-                    "Serial numbers cannot be imported on received lines here: "
-                    "another installed module computes a receipt line's stored "
-                    "fields from its serial number. Return and receive the units "
-                    "again with their serial numbers instead."
-                )
-            )
         quant_vals = []
         line_ids = []
         Quant = self.env["stock.quant"].sudo()
