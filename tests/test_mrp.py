@@ -304,6 +304,7 @@ class TestSerialMrp(SerialCase):
         self.assertEqual(action["res_model"], "stock.serial.trace")
         # a dialog over the serial, not a page with a pager and a New button
         self.assertEqual(action["target"], "new")
+        self.assertEqual(action["context"]["dialog_size"], "extra-large")
         self.assertEqual((trace.direction, trace.line_count), ("down", 3))
         action = bike.action_serial_trace()
         trace = self.env["stock.serial.trace"].browse(action["res_id"])

@@ -112,7 +112,10 @@ class StockSerialTrace(models.TransientModel):
     def _serial_reopen(self):
         self.ensure_one()
         return self._get_records_action(
-            name=_("Trace %(serial)s", serial=self.lot_id.name), target="new"
+            name=_("Trace %(serial)s", serial=self.lot_id.name),
+            target="new",
+            # a trace is a wide table: the dialog takes the width of the screen
+            context=dict(self.env.context, dialog_size="extra-large"),
         )
 
     def action_trace(self):

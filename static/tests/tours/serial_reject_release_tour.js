@@ -10,7 +10,7 @@ registry.category("web_tour.tours").add("stock_serial_tracking_reject_release_to
         {
             content: "The status bar is the path taken: In Stock, then Rejected, nothing else",
             trigger:
-                ".o_statusbar_status:has(button[data-value='received']):has(.o_arrow_button_current[data-value='rejected']):not(:has(button[data-value='shipped'])):not(:has(button[data-value='planned']))",
+                ".o_field_statusbar > .o_statusbar_status:has(button[data-value='received']):has(.o_arrow_button_current[data-value='rejected']):not(:has(button[data-value='shipped'])):not(:has(button[data-value='planned']))",
         },
         {
             content: "Not available while it sits in the reject location",
