@@ -36,6 +36,7 @@ class TestAutofill(SerialCase):
 
     def test_other_products_untouched(self):
         picking = self._receipt(2, self.product)
+        self.assertFalse(self._entry(picking.move_ids).autofill_note)
         self.assertEqual(len(picking.move_line_ids), 2)
         self.assertFalse(any(picking.move_line_ids.mapped("lot_name")))
         self.assertFalse(picking.move_line_ids.lot_id)
@@ -45,6 +46,8 @@ class TestAutofill(SerialCase):
         move = picking.move_ids
         wizard = self._entry(move)
         self.assertEqual(wizard.entered_count, 2, "the wizard shows the filled names")
+        # and says where they came from
+        self.assertIn("2 of these serial numbers were filled in", wizard.autofill_note)
         self.assertEqual(wizard.serial_names.split("\n"), ["AF-AR-0001", "AF-AR-0002"])
         wizard.action_clear()
         wizard.serial_text = "MINE-1\nMINE-2"
@@ -53,6 +56,7 @@ class TestAutofill(SerialCase):
             sorted(move.move_line_ids.mapped(lambda ml: ml.lot_id.name or ml.lot_name)),
             ["MINE-1", "MINE-2"],
         )
+        self.assertFalse(self._entry(move).autofill_note, "the user's own serials")
         self._validate(picking)
         self.assertEqual(
             sorted(move.move_line_ids.lot_id.mapped("name")), ["MINE-1", "MINE-2"]

@@ -88,6 +88,11 @@ class StockSerialEntry(models.TransientModel):
     range_padding = fields.Integer(string="Digits", default=4)
     range_suffix = fields.Char(string="Suffix")
     range_preview = fields.Char(string="Preview", compute="_compute_range_preview")
+    autofill_note = fields.Char(
+        readonly=True,
+        help="Said when the list opens with names the add-on filled in from the "
+        "product's numbering format, not entered by anyone.",
+    )
     split_notice = fields.Char(
         compute="_compute_split_notice",
         help="Said before applying: several finished serials split the "
@@ -233,6 +238,7 @@ class StockSerialEntry(models.TransientModel):
             )
             if move.product_id.serial_auto_generate and not lines:
                 values["input_method"] = "auto"
+            values["autofill_note"] = self._serial_autofill_note(move, lines)
         else:
             # What Odoo reserved is not what the operator picks: the list starts
             # from the serials picked before (a reopened wizard), never from the
@@ -310,6 +316,28 @@ class StockSerialEntry(models.TransientModel):
                 count=count,
                 mo=production.name,
             )
+
+    @api.model
+    def _serial_autofill_note(self, move, lines):
+        """Say so when a receipt's names came from the numbering format (filled
+        in when the receipt was marked To Do), so that a user receiving the
+        vendor's serials knows to replace them."""
+        if not (
+            move.product_id.serial_auto_generate
+            and move.location_id.usage == "supplier"
+        ):
+            return False
+        filled = lines.filtered(
+            lambda ml: ml.lot_name and not ml.lot_id and not ml.picked
+        )
+        if not filled:
+            return False
+        return _(
+            "%(count)s of these serial numbers were filled in automatically from "
+            "the product's numbering format. Receiving the vendor's serials? "
+            "Clear All, then scan or paste them.",
+            count=len(filled),
+        )
 
     # ------------------------------------------------------------------
     # Counters and summary
