@@ -10,6 +10,13 @@ import { registry } from "@web/core/registry";
 import { SerialTracingField } from "@stock_serial_tracking/js/serial_tracing_field";
 
 export class SerialSaleTracingField extends SerialTracingField {
+    // A quotation is where serials are chosen (and required ones block its
+    // confirmation): its lines show their real state, not the neutral icon
+    // of a purchase RFQ, where pre-assigning is optional.
+    get isDraft() {
+        return false;
+    }
+
     get isReceived() {
         return this.props.record.data.qty_delivered > 0;
     }
