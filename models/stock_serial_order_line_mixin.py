@@ -21,10 +21,13 @@ class StockSerialOrderLineMixin(models.AbstractModel):
         for line in self:
             count = len(line.serial_lot_ids)
             line.serial_serial_count = count
-            required = line._serial_required_count()
             if line.display_type or line.product_id.tracking != "serial":
+                # nothing more is read: a line's quantity may not be
+                # computable yet (a unit of another category, say)
                 line.serial_tracing_state = "none"
-            elif not count and required:
+                continue
+            required = line._serial_required_count()
+            if not count and required:
                 line.serial_tracing_state = "missing"
             elif count < required:
                 line.serial_tracing_state = "partial"
