@@ -1,4 +1,3 @@
-import base64
 import io
 import json
 from collections import defaultdict
@@ -7,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..downloads import xlsx_download
 from ..lib import gs1, parsing
 from ..lib.errors import SerialInputError
 from .stock_lot import SERIAL_STATUSES
@@ -737,18 +737,4 @@ class StockSerialCount(models.Model):
     def action_export_xlsx(self):
         """Download the count's result as .xlsx."""
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name}.xlsx".replace("/", "-"),
-                "datas": base64.b64encode(self._serial_export_xlsx()),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return xlsx_download(self, f"{self.name}.xlsx", self._serial_export_xlsx())

@@ -1,12 +1,12 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import base64
 import io
 from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..downloads import xlsx_download
 from ..lib import parsing
 from ..models.stock_lot import SERIAL_STATUSES
 from ..models.stock_serial_history import HISTORY_TYPES
@@ -276,22 +276,8 @@ class StockSerialTrace(models.TransientModel):
         self.ensure_one()
         if not self.traced:
             self.action_trace()
-        filename = f"trace-{self.lot_id.name}.xlsx".replace("/", "-")
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": filename,
-                "datas": base64.b64encode(self._serial_export_xlsx()),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        filename = f"trace-{self.lot_id.name}.xlsx"
+        return xlsx_download(self, filename, self._serial_export_xlsx())
 
 
 class StockSerialTraceLine(models.TransientModel):
