@@ -689,34 +689,12 @@ class StockLot(models.Model):
             company = lot.company_id or quant.company_id
             destination = company._serial_get_reject_location()
             moves_vals.append(
-                {
-                    "name": _("Reject %(serial)s", serial=lot.name),
-                    "product_id": lot.product_id.id,
-                    "product_uom_qty": quant.quantity,
-                    "product_uom": lot.product_id.uom_id.id,
-                    "location_id": quant.location_id.id,
-                    "location_dest_id": destination.id,
-                    "company_id": quant.company_id.id,
-                    "origin": _("Rejected: %(reason)s", reason=reason),
-                    "move_line_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": lot.product_id.id,
-                                "lot_id": lot.id,
-                                "quantity": quant.quantity,
-                                "product_uom_id": lot.product_id.uom_id.id,
-                                "location_id": quant.location_id.id,
-                                "location_dest_id": destination.id,
-                                "package_id": quant.package_id.id,
-                                "owner_id": quant.owner_id.id,
-                                "picked": True,
-                            },
-                        )
-                    ],
-                    "picked": True,
-                }
+                lot._serial_move_vals(
+                    quant,
+                    destination,
+                    _("Reject %(serial)s", serial=lot.name),
+                    _("Rejected: %(reason)s", reason=reason),
+                )
             )
         moves = self.env["stock.move"].create(moves_vals)
         moves._action_done()
@@ -724,6 +702,37 @@ class StockLot(models.Model):
         for lot in self:
             lot.message_post(body=_("Rejected: %(reason)s", reason=reason))
         return True
+
+    def _serial_move_vals(self, quant, destination, name, origin):
+        """A picked move of this serial's whole ``quant`` to ``destination``
+        (reject, release), ready for _action_done."""
+        self.ensure_one()
+        return {
+            "name": name,
+            "product_id": self.product_id.id,
+            "product_uom_qty": quant.quantity,
+            "product_uom": self.product_id.uom_id.id,
+            "location_id": quant.location_id.id,
+            "location_dest_id": destination.id,
+            "company_id": quant.company_id.id,
+            "origin": origin,
+            "move_line_ids": [
+                fields.Command.create(
+                    {
+                        "product_id": self.product_id.id,
+                        "lot_id": self.id,
+                        "quantity": quant.quantity,
+                        "product_uom_id": self.product_id.uom_id.id,
+                        "location_id": quant.location_id.id,
+                        "location_dest_id": destination.id,
+                        "package_id": quant.package_id.id,
+                        "owner_id": quant.owner_id.id,
+                        "picked": True,
+                    }
+                )
+            ],
+            "picked": True,
+        }
 
     def action_open_serial_reject(self):
         return self.env["stock.serial.reject"]._get_records_action(

@@ -95,30 +95,13 @@ class StockLot(models.Model):
             quant = quant_by_lot[lot]
             destination = lot._serial_release_destination(quant)
             destinations[lot] = destination
-            line_vals = {
-                "product_id": lot.product_id.id,
-                "lot_id": lot.id,
-                "quantity": quant.quantity,
-                "product_uom_id": lot.product_id.uom_id.id,
-                "location_id": quant.location_id.id,
-                "location_dest_id": destination.id,
-                "package_id": quant.package_id.id,
-                "owner_id": quant.owner_id.id,
-                "picked": True,
-            }
             moves_vals.append(
-                {
-                    "name": _("Release %(serial)s", serial=lot.name),
-                    "product_id": lot.product_id.id,
-                    "product_uom_qty": quant.quantity,
-                    "product_uom": lot.product_id.uom_id.id,
-                    "location_id": quant.location_id.id,
-                    "location_dest_id": destination.id,
-                    "company_id": quant.company_id.id,
-                    "origin": _("Released from reject"),
-                    "move_line_ids": [fields.Command.create(line_vals)],
-                    "picked": True,
-                }
+                lot._serial_move_vals(
+                    quant,
+                    destination,
+                    _("Release %(serial)s", serial=lot.name),
+                    _("Released from reject"),
+                )
             )
         moves = self.env["stock.move"].sudo().create(moves_vals)
         moves._action_done()
