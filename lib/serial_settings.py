@@ -15,10 +15,20 @@ DEFAULTS = {
     "serial_required_delivery": True,
     "serial_required_sale": False,
     "serial_auto_generate": False,
+    # where auto-numbering applies: "receipt", "production" or "both"
+    "serial_auto_generate_scope": "both",
     "serial_format": False,
     "serial_warranty_months": 0,
 }
 SETTINGS = tuple(DEFAULTS)
+
+AUTO_GENERATE_SCOPES = ("receipt", "production", "both")
+
+
+def auto_numbers(scope, operation):
+    """Whether auto-numbering set to ``scope`` applies to ``operation``
+    ("receipt" or "production")."""
+    return scope in (operation, "both")
 
 
 def custom_field(setting):
@@ -36,6 +46,8 @@ def normalize(setting, value):
         return (value or "").strip() or False
     if setting == "serial_warranty_months":
         return int(value or 0)
+    if setting == "serial_auto_generate_scope":
+        return value or DEFAULTS[setting]
     return bool(value)
 
 

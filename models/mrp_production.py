@@ -34,7 +34,7 @@ class MrpProduction(models.Model):
                 mo.state not in ("draft", "done", "cancel")
                 and not mo.lot_producing_id
                 and mo.product_id.tracking == "serial"
-                and mo.product_id.serial_auto_generate
+                and mo.product_id._serial_auto_numbers("production")
                 and float_compare(
                     mo.product_uom_id._compute_quantity(
                         mo.product_qty, mo.product_id.uom_id
@@ -106,7 +106,7 @@ class MrpProduction(models.Model):
             names.insert(0, lot.name)
         missing = max(values.get("required_count", 0) - len(names), 0)
         res = {"serial_names": "\n".join(names), "auto_count": missing}
-        if self.product_id.serial_auto_generate and missing:
+        if self.product_id._serial_auto_numbers("production") and missing:
             res.update(input_method="auto")
         elif values.get("input_method") == "auto":
             res.update(input_method="paste")

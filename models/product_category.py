@@ -58,6 +58,19 @@ class ProductCategory(models.Model):
         help="Default of the category's products: receipts and manufacturing "
         "orders number their serials from the format.",
     )
+    serial_auto_generate_scope = fields.Selection(
+        [
+            ("receipt", "Receipts"),
+            ("production", "Manufacturing"),
+            ("both", "Receipts and Manufacturing"),
+        ],
+        string="Auto-number On",
+        compute="_compute_serial_settings",
+        store=True,
+        readonly=False,
+        recursive=True,
+        help="Default of the category's products: where auto-numbering applies.",
+    )
     serial_format = fields.Char(
         compute="_compute_serial_settings",
         store=True,
@@ -86,6 +99,9 @@ class ProductCategory(models.Model):
     )
     serial_auto_generate_custom = fields.Boolean(
         string="Own Auto-numbering Setting", help=_INHERITED_HELP
+    )
+    serial_auto_generate_scope_custom = fields.Boolean(
+        string="Own Auto-numbering Scope", help=_INHERITED_HELP
     )
     serial_format_custom = fields.Boolean(string="Own Format", help=_INHERITED_HELP)
     serial_warranty_months_custom = fields.Boolean(

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..errors import raise_user_error
-from ..lib import numbering
+from ..lib import numbering, serial_settings
 from ..lib.errors import SerialInputError, TemplateError
 
 
@@ -99,6 +99,14 @@ class ProductProduct(models.Model):
             return numbering.next_names(template, value, count, today, code, taken)[0]
         except (TemplateError, SerialInputError) as exc:
             raise_user_error(self.env, exc)
+
+    def _serial_auto_numbers(self, operation):
+        """Whether serials of this product not entered by hand come from its
+        numbering format on ``operation`` ("receipt" or "production")."""
+        self.ensure_one()
+        return self.serial_auto_generate and serial_settings.auto_numbers(
+            self.serial_auto_generate_scope, operation
+        )
 
     def _serial_next_names(self, count):
         """Return the next ``count`` serial names of this product's format.

@@ -48,8 +48,23 @@ class ProductTemplate(models.Model):
         compute="_compute_serial_settings",
         store=True,
         readonly=False,
-        help="Receipts and manufacturing orders get their serial numbers from the "
-        "numbering format as soon as the quantity is known.",
+        help="Serial numbers not entered by hand are taken from the numbering "
+        "format: on receipts when they are validated, on manufacturing orders "
+        "of one unit when they are confirmed (see Auto-number On).",
+    )
+    serial_auto_generate_scope = fields.Selection(
+        [
+            ("receipt", "Receipts"),
+            ("production", "Manufacturing"),
+            ("both", "Receipts and Manufacturing"),
+        ],
+        string="Auto-number On",
+        compute="_compute_serial_settings",
+        store=True,
+        readonly=False,
+        help="Where auto-numbering applies: a product bought with the vendor's "
+        "serials but built with our own numbers auto-numbers on manufacturing "
+        "only.",
     )
     serial_format = fields.Char(
         compute="_compute_serial_settings",
@@ -71,6 +86,9 @@ class ProductTemplate(models.Model):
     )
     serial_auto_generate_custom = fields.Boolean(
         string="Own Auto-numbering Setting", help=_INHERITED_HELP
+    )
+    serial_auto_generate_scope_custom = fields.Boolean(
+        string="Own Auto-numbering Scope", help=_INHERITED_HELP
     )
     serial_format_custom = fields.Boolean(string="Own Format", help=_INHERITED_HELP)
     serial_warranty_months_custom = fields.Boolean(

@@ -343,29 +343,30 @@ class StockMove(models.Model):
             allow_negative=allow_negative,
         )
 
-    # --- auto-fill from the numbering format ---
     def _action_assign(self, force_qty=False):
         # the serials chosen on a sale line go on its delivery first
         self._serial_reserve_chosen()
         result = super()._action_assign(force_qty=force_qty)
         self._serial_fill_from_purchase()  # serials pre-assigned on the purchase line
-        self._serial_autofill_from_template()  # serials from the numbering format
         return result
 
-    def _serial_autofill_from_template(self):
-        """Receipts of products that auto-number their serials get the next
-        names of the product's format on their lines without a serial, one per
-        unit, as soon as the lines exist. Lines that already carry a serial
-        (typed, or pre-assigned on the purchase order) are left alone, and so
-        are as many lines as the purchase line still has pre-assigned serials
-        to bring in. The user may replace the names with the entry wizard."""
+    # --- auto-numbering at validation ---
+    def _serial_autonumber_unnamed_lines(self):
+        """Receipt lines of products that auto-number their receipts and that
+        are validated without a serial take the next names of the product's
+        format. Numbers are taken only now, when they are used: marking a
+        receipt To Do takes none (a user receiving the vendor's serials would
+        otherwise find the list full of numbers, and each one lost). Lines
+        left for a backorder are not numbered, nor as many lines as the
+        purchase line still has pre-assigned serials to bring in."""
         moves = self.filtered(
             lambda m: (
                 m.state not in ("draft", "done", "cancel")
-                and not m.picked
                 and m.location_id.usage == "supplier"
                 and m.product_id.tracking == "serial"
-                and m.product_id.serial_auto_generate
+                and m.product_id._serial_auto_numbers("receipt")
+                # with some moves picked, the others go to a backorder
+                and (m.picked or not m.picking_id.move_ids.filtered("picked"))
             )
         )
         if not moves:
@@ -374,10 +375,10 @@ class StockMove(models.Model):
         lines_by_key = defaultdict(lambda: self.env["stock.move.line"])
         for move in moves:
             empty = move.move_line_ids.filtered(
-                lambda ml: (
+                lambda ml, move=move: (
                     not ml.lot_id
                     and not ml.lot_name
-                    and not ml.picked
+                    and (ml.picked or not move.picked)
                     and float_compare(ml.quantity_product_uom, 1, precision_digits=6)
                     == 0
                 )

@@ -104,8 +104,10 @@ class StockPicking(models.Model):
         # the move that already holds the serial (reserved there), else the
         # first one still missing serials
         holding = candidates.filtered(
-            lambda m: name in m.move_line_ids.lot_id.mapped("name")
-            or name in m.move_line_ids.mapped("lot_name")
+            lambda m: (
+                name in m.move_line_ids.lot_id.mapped("name")
+                or name in m.move_line_ids.mapped("lot_name")
+            )
         )
         return (
             holding[:1]
@@ -114,6 +116,10 @@ class StockPicking(models.Model):
         )
 
     def _sanity_check(self, separate_pickings=True):
+        # the first step of validation that sees the lines of a draft receipt
+        # confirmed by Validate: the auto-numbered serials are named here,
+        # before Odoo and the add-on look for missing serials
+        self.move_ids._serial_autonumber_unnamed_lines()
         self._serial_check_missing_serials()
         return super()._sanity_check(separate_pickings=separate_pickings)
 

@@ -4,10 +4,8 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestSerialEntryTour(HttpCase):
-    def test_paste_apply_validate(self):
-        product = self.env["product.product"].create(
-            {"name": "Tour Widget", "is_storable": True, "tracking": "serial"}
-        )
+    def _tour_receipt(self, product, qty):
+        """A confirmed receipt of ``qty`` units of ``product``."""
         warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.env.company.id)], limit=1
         )
@@ -22,7 +20,7 @@ class TestSerialEntryTour(HttpCase):
                         {
                             "name": product.name,
                             "product_id": product.id,
-                            "product_uom_qty": 3,
+                            "product_uom_qty": qty,
                             "product_uom": product.uom_id.id,
                             "location_id": supplier.id,
                             "location_dest_id": warehouse.lot_stock_id.id,
@@ -32,6 +30,13 @@ class TestSerialEntryTour(HttpCase):
             }
         )
         picking.action_confirm()
+        return picking
+
+    def test_paste_apply_validate(self):
+        product = self.env["product.product"].create(
+            {"name": "Tour Widget", "is_storable": True, "tracking": "serial"}
+        )
+        picking = self._tour_receipt(product, 3)
         url = f"/odoo/action-stock.action_picking_tree_all/{picking.id}"
         self.start_tour(url, "stock_serial_tracking_entry_tour", login="admin")
         self.assertEqual(picking.state, "done")
@@ -40,3 +45,22 @@ class TestSerialEntryTour(HttpCase):
             sorted(lots.mapped("name")), ["TOUR-001", "TOUR-002", "TOUR-003"]
         )
         self.assertEqual(set(lots.mapped("serial_status")), {"received"})
+
+    def test_auto_number_tab_previews_and_applies(self):
+        product = self.env["product.product"].create(
+            {
+                "name": "Tour Auto Widget",
+                "is_storable": True,
+                "tracking": "serial",
+                "serial_auto_generate": True,
+                "serial_format": "TA-[[INCNUM,NONE,4,1]]",
+            }
+        )
+        picking = self._tour_receipt(product, 2)
+        self.assertFalse(any(picking.move_line_ids.mapped("lot_name")))
+        url = f"/odoo/action-stock.action_picking_tree_all/{picking.id}"
+        self.start_tour(url, "stock_serial_tracking_autonumber_tour", login="admin")
+        self.assertEqual(
+            sorted(picking.move_line_ids.mapped("lot_name")), ["TA-0001", "TA-0002"]
+        )
+        self.assertEqual(product._serial_preview_name(), "TA-0003")

@@ -48,6 +48,16 @@ class StockSerialConfig(models.TransientModel):
     )
     serial_auto_generate_mode = fields.Selection(_MODES, default="keep")
     serial_auto_generate = fields.Boolean(string="Auto-number Serials")
+    serial_auto_generate_scope_mode = fields.Selection(_MODES, default="keep")
+    serial_auto_generate_scope = fields.Selection(
+        [
+            ("receipt", "Receipts"),
+            ("production", "Manufacturing"),
+            ("both", "Receipts and Manufacturing"),
+        ],
+        string="Auto-number On",
+        default="both",
+    )
     serial_format_mode = fields.Selection(_MODES, default="keep")
     serial_format = fields.Char(
         help="Use [[CODE]] so that each product gets its own numbers, e.g. "

@@ -90,8 +90,9 @@ class StockSerialEntry(models.TransientModel):
     range_preview = fields.Char(string="Preview", compute="_compute_range_preview")
     autofill_note = fields.Char(
         readonly=True,
-        help="Said when the list opens with names the add-on filled in from the "
-        "product's numbering format, not entered by anyone.",
+        help="Said when the wizard opens on the auto-number tab of a product "
+        "that numbers its receipts: what Apply takes, and how to enter the "
+        "vendor's serials instead.",
     )
     split_notice = fields.Char(
         compute="_compute_split_notice",
@@ -99,6 +100,12 @@ class StockSerialEntry(models.TransientModel):
         "manufacturing order into one order per serial.",
     )
     auto_count = fields.Integer(string="How Many")
+    auto_preview = fields.Char(string="Next Numbers", compute="_compute_auto_preview")
+    auto_names = fields.Text(
+        help="Technical: the names in the list that are a preview of the "
+        "numbering format. Their numbers are taken only when the wizard is "
+        "applied, so that names removed or replaced before cost no number.",
+    )
     serial_names = fields.Text(
         help="Technical: the accepted serial numbers, one per line."
     )
@@ -236,9 +243,15 @@ class StockSerialEntry(models.TransientModel):
             values["auto_count"] = max(
                 values["required_count"] - len(values["serial_names"].split()), 0
             )
-            if move.product_id.serial_auto_generate and not lines:
+            if (
+                move.location_id.usage == "supplier"
+                and move.product_id._serial_auto_numbers("receipt")
+                and not values["serial_names"]
+            ):
                 values["input_method"] = "auto"
-            values["autofill_note"] = self._serial_autofill_note(move, lines)
+                values["autofill_note"] = self._serial_autofill_note(
+                    move, values["auto_count"]
+                )
         else:
             # What Odoo reserved is not what the operator picks: the list starts
             # from the serials picked before (a reopened wizard), never from the
@@ -318,25 +331,19 @@ class StockSerialEntry(models.TransientModel):
             )
 
     @api.model
-    def _serial_autofill_note(self, move, lines):
-        """Say so when a receipt's names came from the numbering format (filled
-        in when the receipt was marked To Do), so that a user receiving the
-        vendor's serials knows to replace them."""
-        if not (
-            move.product_id.serial_auto_generate
-            and move.location_id.usage == "supplier"
-        ):
-            return False
-        filled = lines.filtered(
-            lambda ml: ml.lot_name and not ml.lot_id and not ml.picked
-        )
-        if not filled:
+    def _serial_autofill_note(self, move, count):
+        """Say plainly that the list starts empty on the auto-number tab of a
+        product that numbers its receipts: nothing is taken until Apply (or
+        validation), and a user receiving the vendor's serials enters those."""
+        if not count:
             return False
         return _(
-            "%(count)s of these serial numbers were filled in automatically from "
-            "the product's numbering format. Receiving the vendor's serials? "
-            "Clear All, then scan or paste them.",
-            count=len(filled),
+            "%(product)s numbers its serials automatically: Apply (or validating "
+            "the receipt without serials) takes the next %(count)s numbers of its "
+            "format. Receiving the vendor's serials? Choose Paste and scan or "
+            "paste them instead.",
+            product=move.product_id.display_name,
+            count=count,
         )
 
     # ------------------------------------------------------------------
@@ -417,8 +424,69 @@ class StockSerialEntry(models.TransientModel):
                         product=self.product_id.display_name,
                     )
                 )
-            return self.product_id._serial_next_names(count)
+            return self._serial_auto_preview_names(count)
         return []
+
+    def _serial_auto_preview_names(self, count):
+        """The next ``count`` names of the format after those already
+        previewed in the list, without taking their numbers."""
+        previewed = set((self.auto_names or "").split("\n")) & set(self._names())
+        product = self.product_id.with_company(self.company_id)
+        names = product._serial_generate(len(previewed) + count, consume=False)
+        fresh = [name for name in names if name not in previewed][:count]
+        self.auto_names = "\n".join(sorted(previewed) + fresh)
+        return fresh
+
+    def _serial_take_auto_numbers(self):
+        """Replace the previewed names still in the list by names whose
+        numbers are taken now: the same names unless another user took those
+        numbers meanwhile (numbers are never handed out twice)."""
+        previewed = set((self.auto_names or "").split("\n"))
+        names = self._names()
+        previews = [name for name in names if name in previewed]
+        if not previews:
+            return
+        product = self.product_id.with_company(self.company_id)
+        taken = dict(
+            zip(previews, product._serial_next_names(len(previews)), strict=True)
+        )
+        self.write(
+            {
+                "serial_names": "\n".join(taken.get(name, name) for name in names),
+                "auto_names": False,
+            }
+        )
+
+    @api.depends("auto_count", "product_id", "input_method", "mode")
+    def _compute_auto_preview(self):
+        for wizard in self:
+            wizard.auto_preview = False
+            count = wizard.auto_count
+            if (
+                wizard.mode != "add"
+                or wizard.input_method != "auto"
+                or not wizard.product_id.serial_format
+                or not 0 < count <= 100000
+            ):
+                continue
+            product = wizard.product_id.with_company(wizard.company_id)
+            try:
+                first = product._serial_generate(1, consume=False)[0]
+                last = (
+                    first
+                    if count == 1
+                    else product._serial_generate(count, consume=False)[-1]
+                )
+            except UserError as exc:
+                wizard.auto_preview = str(exc)
+                continue
+            wizard.auto_preview = _(
+                "%(first)s … %(last)s (%(count)s serial numbers): the numbers are "
+                "taken when you apply",
+                first=first,
+                last=last,
+                count=count,
+            )
 
     def _serial_check_names(self, names):
         """Return {name: reason} for names that cannot be added here."""
@@ -637,6 +705,7 @@ class StockSerialEntry(models.TransientModel):
             checked, _refused = self._serial_enter(
                 self._serial_read_input(), strict=True
             )
+        self._serial_take_auto_numbers()
         self._serial_settle_expected()
         self._serial_check_count()
         if self.mode == "remove":

@@ -500,6 +500,8 @@ class StockSerialEntry(models.TransientModel):
             self.serial_text
             or (self.entry_method == "upload" and self.upload_file)
             or (self.entry_method == "range" and (self.range_count or self.range_end))
+            # the auto-number tab of an empty list: Apply numbers what is required
+            or (self.entry_method == "auto" and self.auto_count and not self._names())
         )
 
     # ------------------------------------------------------------------

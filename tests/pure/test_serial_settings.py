@@ -39,3 +39,12 @@ def test_overridden_only_differing_and_unflagged():
         "name": "ignored",
     }
     assert ss.overridden(vals, inherited) == ["serial_required_receipt"]
+
+
+def test_auto_numbering_scope():
+    assert ss.auto_numbers("both", "receipt") and ss.auto_numbers("both", "production")
+    assert ss.auto_numbers("receipt", "receipt")
+    assert not ss.auto_numbers("receipt", "production")
+    assert not ss.auto_numbers("production", "receipt")
+    # no value is the default scope (both)
+    assert ss.normalize("serial_auto_generate_scope", False) == "both"
