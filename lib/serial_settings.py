@@ -22,7 +22,12 @@ DEFAULTS = {
 }
 SETTINGS = tuple(DEFAULTS)
 
-AUTO_GENERATE_SCOPES = ("receipt", "production", "both")
+# the selection of ``serial_auto_generate_scope`` (category, product, bulk wizard)
+AUTO_GENERATE_SCOPES = [
+    ("receipt", "Receipts"),
+    ("production", "Manufacturing"),
+    ("both", "Receipts and Manufacturing"),
+]
 
 
 def auto_numbers(scope, operation):

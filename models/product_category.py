@@ -59,11 +59,7 @@ class ProductCategory(models.Model):
         "orders number their serials from the format.",
     )
     serial_auto_generate_scope = fields.Selection(
-        [
-            ("receipt", "Receipts"),
-            ("production", "Manufacturing"),
-            ("both", "Receipts and Manufacturing"),
-        ],
+        serial_settings.AUTO_GENERATE_SCOPES,
         string="Auto-number On",
         compute="_compute_serial_settings",
         store=True,

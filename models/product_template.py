@@ -53,11 +53,7 @@ class ProductTemplate(models.Model):
         "of one unit when they are confirmed (see Auto-number On).",
     )
     serial_auto_generate_scope = fields.Selection(
-        [
-            ("receipt", "Receipts"),
-            ("production", "Manufacturing"),
-            ("both", "Receipts and Manufacturing"),
-        ],
+        serial_settings.AUTO_GENERATE_SCOPES,
         string="Auto-number On",
         compute="_compute_serial_settings",
         store=True,

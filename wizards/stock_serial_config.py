@@ -50,11 +50,7 @@ class StockSerialConfig(models.TransientModel):
     serial_auto_generate = fields.Boolean(string="Auto-number Serials")
     serial_auto_generate_scope_mode = fields.Selection(_MODES, default="keep")
     serial_auto_generate_scope = fields.Selection(
-        [
-            ("receipt", "Receipts"),
-            ("production", "Manufacturing"),
-            ("both", "Receipts and Manufacturing"),
-        ],
+        serial_settings.AUTO_GENERATE_SCOPES,
         string="Auto-number On",
         default="both",
     )

@@ -471,20 +471,15 @@ class StockSerialEntry(models.TransientModel):
                 continue
             product = wizard.product_id.with_company(wizard.company_id)
             try:
-                first = product._serial_generate(1, consume=False)[0]
-                last = (
-                    first
-                    if count == 1
-                    else product._serial_generate(count, consume=False)[-1]
-                )
+                names = product._serial_generate(count, consume=False)
             except UserError as exc:
                 wizard.auto_preview = str(exc)
                 continue
             wizard.auto_preview = _(
                 "%(first)s … %(last)s (%(count)s serial numbers): the numbers are "
                 "taken when you apply",
-                first=first,
-                last=last,
+                first=names[0],
+                last=names[-1],
                 count=count,
             )
 
