@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..errors import raise_user_error
 from ..lib import numbering, serial_settings
@@ -65,9 +66,12 @@ class ProductProduct(models.Model):
         def taken(batch):
             self.env["stock.lot"].flush_model(["name"])
             self.env.cr.execute(
-                "SELECT name FROM stock_lot WHERE name = ANY(%s) "
-                "AND (company_id = %s OR company_id IS NULL)",
-                [list(batch), company.id],
+                SQL(
+                    "SELECT name FROM stock_lot WHERE name = ANY(%s) "
+                    "AND (company_id = %s OR company_id IS NULL)",
+                    list(batch),
+                    company.id,
+                )
             )
             return {row[0] for row in self.env.cr.fetchall()}
 

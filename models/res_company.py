@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..errors import error_text
 from ..lib import names as name_rules
@@ -136,12 +137,15 @@ class ResCompany(models.Model):
             scoped = company.serial_unique_scope == "company"
             if scoped:
                 self.env.cr.execute(
-                    """
-                    SELECT name, COUNT(*) FROM stock_lot
-                     WHERE serial_company_id = %s GROUP BY name HAVING COUNT(*) > 1
-                     ORDER BY name LIMIT 20
-                    """,
-                    [company.id],
+                    SQL(
+                        """
+                        SELECT name, COUNT(*) FROM stock_lot
+                         WHERE serial_company_id = %s
+                         GROUP BY name HAVING COUNT(*) > 1
+                         ORDER BY name LIMIT 20
+                        """,
+                        company.id,
+                    )
                 )
                 duplicates = [row[0] for row in self.env.cr.fetchall()]
                 if duplicates:
@@ -155,9 +159,12 @@ class ResCompany(models.Model):
                         )
                     )
             self.env.cr.execute(
-                "UPDATE stock_lot SET serial_scope_company_id = %s "
-                "WHERE serial_company_id = %s",
-                [company.id if scoped else None, company.id],
+                SQL(
+                    "UPDATE stock_lot SET serial_scope_company_id = %s "
+                    "WHERE serial_company_id = %s",
+                    company.id if scoped else None,
+                    company.id,
+                )
             )
         self.env["stock.lot"].invalidate_model(["serial_scope_company_id"])
 

@@ -69,11 +69,13 @@ class StockMoveLine(models.Model):
     def init(self):
         # History and status are read per serial: index done lines by serial.
         self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS stock_move_line_serial_done_idx
-                ON stock_move_line (lot_id, date DESC, id DESC)
-             WHERE state = 'done' AND lot_id IS NOT NULL
-            """
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS stock_move_line_serial_done_idx
+                    ON stock_move_line (lot_id, date DESC, id DESC)
+                 WHERE state = 'done' AND lot_id IS NOT NULL
+                """
+            )
         )
 
     def _serial_lot_optional(self):

@@ -44,7 +44,7 @@ class StockSerialCounter(models.Model):
     def init(self):
         # Counters made before their numbers came from sequences continue
         # from the value they had reached.
-        self.env.cr.execute("SELECT id, next_value FROM stock_serial_counter")
+        self.env.cr.execute(SQL("SELECT id, next_value FROM stock_serial_counter"))
         for row_id, value in self.env.cr.fetchall():
             self._serial_create_sequence(row_id, value, if_not_exists=True)
 
@@ -75,9 +75,13 @@ class StockSerialCounter(models.Model):
 
     def _serial_row(self, template, company, period):
         self.env.cr.execute(
-            "SELECT id FROM stock_serial_counter WHERE product_tmpl_id = %s "
-            "AND company_id = %s AND period_key = %s",
-            [template.id, company.id, period],
+            SQL(
+                "SELECT id FROM stock_serial_counter WHERE product_tmpl_id = %s "
+                "AND company_id = %s AND period_key = %s",
+                template.id,
+                company.id,
+                period,
+            )
         )
         row = self.env.cr.fetchone()
         return row and row[0]
@@ -94,23 +98,23 @@ class StockSerialCounter(models.Model):
         row_id = self._serial_row(template, company, period)
         if not row_id:
             self.env.cr.execute(
-                """
-                INSERT INTO stock_serial_counter
-                       (product_tmpl_id, company_id, period_key, next_value,
-                        create_uid, write_uid, create_date, write_date)
-                VALUES (%(tmpl)s, %(company)s, %(period)s, %(start)s,
-                        %(uid)s, %(uid)s,
-                        now() at time zone 'UTC', now() at time zone 'UTC')
-                ON CONFLICT (product_tmpl_id, company_id, period_key) DO NOTHING
-                RETURNING id
-                """,
-                {
-                    "tmpl": template.id,
-                    "company": company.id,
-                    "period": period,
-                    "start": start,
-                    "uid": self.env.uid,
-                },
+                SQL(
+                    """
+                    INSERT INTO stock_serial_counter
+                           (product_tmpl_id, company_id, period_key, next_value,
+                            create_uid, write_uid, create_date, write_date)
+                    VALUES (%(tmpl)s, %(company)s, %(period)s, %(start)s,
+                            %(uid)s, %(uid)s,
+                            now() at time zone 'UTC', now() at time zone 'UTC')
+                    ON CONFLICT (product_tmpl_id, company_id, period_key) DO NOTHING
+                    RETURNING id
+                    """,
+                    tmpl=template.id,
+                    company=company.id,
+                    period=period,
+                    start=start,
+                    uid=self.env.uid,
+                )
             )
             row = self.env.cr.fetchone()
             if row:

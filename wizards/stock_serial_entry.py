@@ -497,19 +497,23 @@ class StockSerialEntry(models.TransientModel):
         """Reasons why existing serials with these names cannot be used."""
         self.env["stock.lot"].flush_model()
         self.env.cr.execute(
-            """
-            SELECT l.id, l.name, l.product_id, l.serial_status, l.purchase_line_id,
-                   EXISTS(SELECT 1 FROM stock_quant q
-                            JOIN stock_location ql ON ql.id = q.location_id
-                           WHERE q.lot_id = l.id AND q.quantity > 0
-                             AND ql.usage IN ('internal', 'transit'))
-              FROM stock_lot l
-             -- IN (SELECT unnest(...)): with a long array, "= ANY(array)"
-             -- makes the planner scan the trigram index (seconds for 100,000)
-             WHERE l.name IN (SELECT unnest(%s::varchar[]))
-               AND (l.company_id = %s OR l.company_id IS NULL)
-            """,
-            [list(names), self.company_id.id],
+            SQL(
+                """
+                SELECT l.id, l.name, l.product_id, l.serial_status,
+                       l.purchase_line_id,
+                       EXISTS(SELECT 1 FROM stock_quant q
+                                JOIN stock_location ql ON ql.id = q.location_id
+                               WHERE q.lot_id = l.id AND q.quantity > 0
+                                 AND ql.usage IN ('internal', 'transit'))
+                  FROM stock_lot l
+                 -- IN (SELECT unnest(...)): with a long array, "= ANY(array)"
+                 -- makes the planner scan the trigram index (seconds for 100,000)
+                 WHERE l.name IN (SELECT unnest(%s::varchar[]))
+                   AND (l.company_id = %s OR l.company_id IS NULL)
+                """,
+                list(names),
+                self.company_id.id,
+            )
         )
         rows = self.env.cr.fetchall()
         statuses = dict(SERIAL_STATUSES)

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..downloads import xlsx_download
 from ..lib import parsing
@@ -172,7 +173,7 @@ class StockSerialTrace(models.TransientModel):
         if not lots:
             return {}
         self.env["stock.move.line"].flush_model()
-        self.env.cr.execute(LAST_MOVE_SQL, [lots.ids])
+        self.env.cr.execute(SQL(LAST_MOVE_SQL, lots.ids))
         result = {}
         for row in self.env.cr.dictfetchall():
             for field, model in (
