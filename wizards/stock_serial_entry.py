@@ -734,9 +734,18 @@ class StockSerialEntry(models.TransientModel):
                         for name, reason in list(invalid.items())[:200]
                     )
                 )
-        method = getattr(self, f"_serial_apply_{self.target}")
-        result = method()
+        result = self._serial_apply_methods()[self.target]()
         return result or {"type": "ir.actions.act_window_close"}
+
+    def _serial_apply_methods(self):
+        """What Apply does for each target: ``{target: method}``. A module
+        that adds a target to the selection adds its method here."""
+        return {
+            "move": self._serial_apply_move,
+            "purchase_line": self._serial_apply_purchase_line,
+            "initial": self._serial_apply_initial,
+            "inventory": self._serial_apply_inventory,
+        }
 
     def _serial_check_count(self):
         entered, required = self.entered_count, self.required_count

@@ -49,6 +49,9 @@ class StockSerialEntry(models.TransientModel):
             )
         return None
 
+    def _serial_apply_methods(self):
+        return {**super()._serial_apply_methods(), "sale": self._serial_apply_sale}
+
     def _serial_apply_sale(self):
         line = self.sale_line_id
         self._serial_check_lots_here(self.lot_ids)
