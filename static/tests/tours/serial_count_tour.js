@@ -2,26 +2,7 @@
 // Copyright 2026 Serial Tracking Founders
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import { registry } from "@web/core/registry";
-
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// A keyboard-wedge scanner: one key every few milliseconds, then Enter, each
-// key landing in the focused input unless a handler prevented it.
-async function wedgeScan(input, code) {
-    input.focus();
-    for (const key of code) {
-        const down = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
-        input.dispatchEvent(down);
-        if (!down.defaultPrevented) {
-            input.value += key;
-            input.dispatchEvent(new Event("input", { bubbles: true }));
-        }
-        await pause(4);
-    }
-    input.dispatchEvent(
-        new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true })
-    );
-}
+import { wedgeScan } from "@stock_serial_tracking/../tests/tours/wedge_scan";
 
 const scanInput = () => document.querySelector(".o_form_view .o_serial_scan_input");
 const row = (name) => `.o_field_one2many .o_data_row:contains('${name}')`;

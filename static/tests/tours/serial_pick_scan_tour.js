@@ -2,26 +2,7 @@
 // Copyright 2026 Serial Tracking Founders
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import { registry } from "@web/core/registry";
-
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// A keyboard-wedge scanner: one key every few milliseconds, then Enter, each
-// key landing in the focused input unless a handler prevented it.
-async function wedgeScan(input, code) {
-    input.focus();
-    for (const key of code) {
-        const down = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
-        input.dispatchEvent(down);
-        if (!down.defaultPrevented) {
-            input.value += key;
-            input.dispatchEvent(new Event("input", { bubbles: true }));
-        }
-        await pause(4);
-    }
-    input.dispatchEvent(
-        new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true })
-    );
-}
+import { wedgeScan } from "@stock_serial_tracking/../tests/tours/wedge_scan";
 
 const scanInput = () => document.querySelector(".modal .o_serial_scan_input");
 
@@ -89,6 +70,12 @@ registry.category("web_tour.tours").add("stock_serial_tracking_pick_scan_tour", 
     ],
 });
 
+// A scan with no field focused, received by the form itself.
+const scanOnForm = (code) => {
+    document.activeElement.blur();
+    return wedgeScan(document.body, code);
+};
+
 // Scan serials on the delivery form itself, with no field focused: each goes
 // on the line of its product, and a refused scan says why.
 registry.category("web_tour.tours").add("stock_serial_tracking_form_scan_tour", {
@@ -96,10 +83,7 @@ registry.category("web_tour.tours").add("stock_serial_tracking_form_scan_tour", 
         {
             content: "The delivery is open; nothing picked yet",
             trigger: ".o_data_row .o_field_badge:contains('0 / 2')",
-            run: async () => {
-                document.activeElement.blur();
-                await wedgeScan(document.body, "FORM-0003");
-            },
+            run: () => scanOnForm("FORM-0003"),
         },
         {
             content: "The scanned serial is picked on its line",
@@ -107,18 +91,12 @@ registry.category("web_tour.tours").add("stock_serial_tracking_form_scan_tour", 
         },
         {
             trigger: ".o_data_row .o_field_badge:contains('1 / 2')",
-            run: async () => {
-                document.activeElement.blur();
-                await wedgeScan(document.body, "FORM-0404");
-            },
+            run: () => scanOnForm("FORM-0404"),
         },
         {
             content: "An unknown serial is refused, with the reason",
             trigger: ".o_notification:contains('FORM-0404: unknown serial number')",
-            run: async () => {
-                document.activeElement.blur();
-                await wedgeScan(document.body, "FORM-0004");
-            },
+            run: () => scanOnForm("FORM-0004"),
         },
         {
             content: "Both units are picked",

@@ -2,22 +2,10 @@
 // Copyright 2026 Serial Tracking Founders
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import { registry } from "@web/core/registry";
+import { wedgeScan } from "@stock_serial_tracking/../tests/tours/wedge_scan";
 
-// A keyboard-wedge scanner types the code very fast, then Enter. Each keydown
-// lands in the focused field unless a handler prevented it.
-function wedgeScan(target, code) {
-    for (const key of code) {
-        const down = new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true });
-        target.dispatchEvent(down);
-        if (!down.defaultPrevented && target.matches("input")) {
-            target.value += key;
-            target.dispatchEvent(new Event("input", { bubbles: true }));
-        }
-    }
-    target.dispatchEvent(
-        new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true })
-    );
-}
+// The scanner here types the whole code at once.
+const scan = (target, code) => wedgeScan(target, code, { delay: 0 });
 
 const searchInput = () => document.querySelector(".o_searchview_input");
 
@@ -61,7 +49,7 @@ registry.category("web_tour.tours").add("stock_serial_tracking_scan_tour", {
             trigger: ".o_list_view:not(:has(.o_searchview_facet)) .o_data_row:contains('SN-TOUR-0003')",
             run: () => {
                 searchInput().focus();
-                wedgeScan(searchInput(), "SN-TOUR-0002");
+                scan(searchInput(), "SN-TOUR-0002");
             },
         },
         {
@@ -87,7 +75,7 @@ registry.category("web_tour.tours").add("stock_serial_tracking_scan_tour", {
             trigger: ".o_list_view .o_data_row:contains('SN-TOUR-0003')",
             run: () => {
                 document.activeElement.blur();
-                wedgeScan(document.body, "SN-TOUR-0003");
+                scan(document.body, "SN-TOUR-0003");
             },
         },
         {
@@ -96,7 +84,7 @@ registry.category("web_tour.tours").add("stock_serial_tracking_scan_tour", {
         {
             content: "Scan an unknown code on the serial form",
             trigger: ".o_form_view",
-            run: () => wedgeScan(document.body, "NOPE-TOUR-404"),
+            run: () => scan(document.body, "NOPE-TOUR-404"),
         },
         {
             content: "A clear message names the unknown code",
@@ -105,7 +93,7 @@ registry.category("web_tour.tours").add("stock_serial_tracking_scan_tour", {
         {
             content: "Scan another serial from the form",
             trigger: ".o_form_view .o_breadcrumb .active:contains('SN-TOUR-0003')",
-            run: () => wedgeScan(document.body, "SN-TOUR-0001"),
+            run: () => scan(document.body, "SN-TOUR-0001"),
         },
         {
             content: "It opens",
