@@ -42,6 +42,36 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, TransactionCase, new_test_user
 
 
+def transfer_vals(picking_type, source, destination, product, qty, partner=None):
+    """The values of a transfer of ``qty`` units of ``product`` in one move
+    (for the tests not built on :class:`SerialCase` too)."""
+    return {
+        "picking_type_id": picking_type.id,
+        "partner_id": partner and partner.id,
+        "location_id": source.id,
+        "location_dest_id": destination.id,
+        "move_ids": [
+            Command.create(
+                {
+                    "name": product.name,
+                    "product_id": product.id,
+                    "product_uom_qty": qty,
+                    "product_uom": product.uom_id.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                }
+            )
+        ],
+    }
+
+
+def confirmed_transfer(env, *args, **kwargs):
+    """A transfer as :func:`transfer_vals` describes it, confirmed."""
+    picking = env["stock.picking"].create(transfer_vals(*args, **kwargs))
+    picking.action_confirm()
+    return picking
+
+
 class SerialCase(TransactionCase):
     """Shared fixtures: one warehouse, a vendor, a customer, serial products,
     plain users, and helpers that drive operations the way users do."""
@@ -128,28 +158,9 @@ class SerialCase(TransactionCase):
 
     # ------------------------------------------------------------------ transfers
     def _picking(self, picking_type, source, destination, product, qty, partner=None):
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": partner and partner.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": qty,
-                            "product_uom": product.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
+        return confirmed_transfer(
+            self.env, picking_type, source, destination, product, qty, partner
         )
-        picking.action_confirm()
-        return picking
 
     def _receipt(self, qty, product=None):
         """A confirmed receipt from the vendor into stock, lines not filled."""

@@ -5,13 +5,13 @@ written (lots, move lines, moves, quants and scraps counted before and after).
 
 import psycopg2
 
-from odoo import Command, sql_db
+from odoo import sql_db
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.stock_lot import UNIQUE_INDEX
-from .common import SerialCase
+from .common import SerialCase, transfer_vals
 
 COUNTED = ("stock.lot", "stock.move.line", "stock.move", "stock.quant", "stock.scrap")
 
@@ -181,23 +181,13 @@ class TestBadInput(SerialCase):
     # ------------------------------------------------------------------
     def test_fractional_demand_refused_when_confirmed(self):
         picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.in_type_id.id,
-                "location_id": self.supplier_loc.id,
-                "location_dest_id": self.stock.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": self.product.name,
-                            "product_id": self.product.id,
-                            "product_uom_qty": 2.5,
-                            "product_uom": self.product.uom_id.id,
-                            "location_id": self.supplier_loc.id,
-                            "location_dest_id": self.stock.id,
-                        }
-                    )
-                ],
-            }
+            transfer_vals(
+                self.warehouse.in_type_id,
+                self.supplier_loc,
+                self.stock,
+                self.product,
+                2.5,
+            )
         )
         self.assertRefused(
             UserError,

@@ -39,19 +39,6 @@ class TestSerialHold(SerialCase):
         self.env.invalidate_all()
         self.assertEqual(self._counts(), before, "nothing written")
 
-    def _delivery(self, qty, product=None, assign=True):
-        picking = self._picking(
-            self.warehouse.out_type_id,
-            self.stock,
-            self.customer_loc,
-            product or self.product,
-            qty,
-            self.customer,
-        )
-        if assign:
-            picking.action_assign()
-        return picking
-
     # ------------------------------------------------------------------ hold
     def test_hold_and_release_are_logged_in_history_and_chatter(self):
         self._receive(["HO-1"])

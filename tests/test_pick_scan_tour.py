@@ -1,7 +1,8 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import Command
 from odoo.tests import HttpCase, tagged
+
+from .common import confirmed_transfer
 
 
 @tagged("post_install", "-at_install")
@@ -24,28 +25,15 @@ class TestPickScanTour(HttpCase):
             self.env["stock.quant"]._update_available_quantity(
                 product, stock, 1, lot_id=lot
             )
-        customers = self.env.ref("stock.stock_location_customers")
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.out_type_id.id,
-                "partner_id": self.env["res.partner"].create({"name": "Scan Co"}).id,
-                "location_id": stock.id,
-                "location_dest_id": customers.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": 2,
-                            "product_uom": product.uom_id.id,
-                            "location_id": stock.id,
-                            "location_dest_id": customers.id,
-                        }
-                    )
-                ],
-            }
+        picking = confirmed_transfer(
+            self.env,
+            warehouse.out_type_id,
+            stock,
+            self.env.ref("stock.stock_location_customers"),
+            product,
+            2,
+            self.env["res.partner"].create({"name": "Scan Co"}),
         )
-        picking.action_confirm()
         picking.action_assign()
         return picking, stock
 

@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .common import SerialCase
+from .common import SerialCase, confirmed_transfer
 
 
 @tagged("post_install", "-at_install")
@@ -158,27 +158,14 @@ class TestRejectReleaseTour(HttpCase):
             [("company_id", "=", self.env.company.id)], limit=1
         )
         stock = warehouse.lot_stock_id
-        supplier = self.env.ref("stock.stock_location_suppliers")
-        receipt = self.env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.in_type_id.id,
-                "location_id": supplier.id,
-                "location_dest_id": stock.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": 1,
-                            "product_uom": product.uom_id.id,
-                            "location_id": supplier.id,
-                            "location_dest_id": stock.id,
-                        }
-                    )
-                ],
-            }
+        receipt = confirmed_transfer(
+            self.env,
+            warehouse.in_type_id,
+            self.env.ref("stock.stock_location_suppliers"),
+            stock,
+            product,
+            1,
         )
-        receipt.action_confirm()
         receipt.move_ids.move_line_ids.write({"lot_id": lot.id, "picked": True})
         receipt.move_ids.picked = True
         receipt.button_validate()

@@ -1,5 +1,6 @@
-from odoo import Command
 from odoo.tests import HttpCase, tagged
+
+from .common import confirmed_transfer
 
 
 @tagged("post_install", "-at_install")
@@ -9,28 +10,14 @@ class TestSerialEntryTour(HttpCase):
         warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.env.company.id)], limit=1
         )
-        supplier = self.env.ref("stock.stock_location_suppliers")
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.in_type_id.id,
-                "location_id": supplier.id,
-                "location_dest_id": warehouse.lot_stock_id.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.name,
-                            "product_id": product.id,
-                            "product_uom_qty": qty,
-                            "product_uom": product.uom_id.id,
-                            "location_id": supplier.id,
-                            "location_dest_id": warehouse.lot_stock_id.id,
-                        }
-                    )
-                ],
-            }
+        return confirmed_transfer(
+            self.env,
+            warehouse.in_type_id,
+            self.env.ref("stock.stock_location_suppliers"),
+            warehouse.lot_stock_id,
+            product,
+            qty,
         )
-        picking.action_confirm()
-        return picking
 
     def test_paste_apply_validate(self):
         product = self.env["product.product"].create(
