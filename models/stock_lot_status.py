@@ -1,10 +1,13 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .stock_lot import _STATUS_OF_LINE_SQL, SERIAL_STATUSES
+from .stock_move_line import STOCK_USAGES
 from .stock_serial_history import HISTORY_SELECT_SQL
 
 
@@ -57,6 +60,35 @@ class StockLot(models.Model):
                 if status not in path:
                     path.insert(0, status)
             lot.serial_status_path = ",".join(path) or False
+
+    # ------------------------------------------------------------------
+    # Where a serial is, for what refuses to take it from elsewhere
+    # ------------------------------------------------------------------
+    def _serial_locations_in_stock(self):
+        """{serial: the stock locations it has units in}, from the quants,
+        Odoo's record of stock (an empty recordset for a serial not in stock)."""
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", self.ids),
+                ("quantity", ">", 0),
+                ("location_id.usage", "in", STOCK_USAGES),
+            ]
+        )
+        locations_by_lot = defaultdict(lambda: self.env["stock.location"])
+        for quant in quants:
+            locations_by_lot[quant.lot_id] |= quant.location_id
+        return locations_by_lot
+
+    def _serial_whereabouts(self, locations):
+        """Where this serial is, as a refusal says it: its stock ``locations``
+        or, out of stock, its status."""
+        self.ensure_one()
+        if locations:
+            return ", ".join(locations.mapped("display_name"))
+        return _(
+            "not in stock, %(status)s",
+            status=dict(SERIAL_STATUSES).get(self.serial_status, ""),
+        )
 
     def action_serial_release_reject(self):
         """Take rejected serials back into stock: each one moves from the reject

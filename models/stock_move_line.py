@@ -289,43 +289,25 @@ class StockMoveLine(models.Model):
         )
         if not leaving:
             return []
-        quants = self.env["stock.quant"].search(
-            [
-                ("lot_id", "in", leaving.lot_id.ids),
-                ("quantity", ">", 0),
-                ("location_id.usage", "in", STOCK_USAGES),
-            ]
-        )
-        locations_by_lot = defaultdict(lambda: self.env["stock.location"])
-        for quant in quants:
-            locations_by_lot[quant.lot_id] |= quant.location_id
+        locations_by_lot = leaving.lot_id._serial_locations_in_stock()
         untracked = leaving._serial_untracked_on_hand(
             leaving.filtered(lambda ml: not locations_by_lot[ml.lot_id])
         )
-        statuses = dict(SERIAL_STATUSES)
         wrong = []
         for ml in leaving:
             locations = locations_by_lot[ml.lot_id]
-            source_path = ml.location_id.parent_path
-            if any(loc.parent_path.startswith(source_path) for loc in locations):
+            if ml.location_id._serial_contains_any(locations):
                 continue
             key = (ml.product_id, ml.location_id)
             if not locations and untracked.get(key, 0) >= 1:
                 untracked[key] -= 1
                 continue
-            if locations:
-                where = ", ".join(locations.mapped("display_name"))
-            else:
-                where = _(
-                    "not in stock, %(status)s",
-                    status=statuses.get(ml.lot_id.serial_status, ""),
-                )
             wrong.append(
                 _(
                     "%(serial)s is not in %(location)s (it is at: %(where)s)",
                     serial=ml.lot_id.name,
                     location=ml.location_id.display_name,
-                    where=where,
+                    where=ml.lot_id._serial_whereabouts(locations),
                 )
             )
         if wrong:

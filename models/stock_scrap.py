@@ -1,10 +1,7 @@
-from collections import defaultdict
-
 from odoo import _, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
-from .stock_lot import SERIAL_STATUSES
 from .stock_move_line import STOCK_USAGES
 
 
@@ -53,36 +50,18 @@ class StockScrap(models.Model):
         from_stock = scraps.filtered(
             lambda s: s.lot_id and s.location_id.usage in STOCK_USAGES
         )
-        quants = self.env["stock.quant"].search(
-            [
-                ("lot_id", "in", from_stock.lot_id.ids),
-                ("quantity", ">", 0),
-                ("location_id.usage", "in", STOCK_USAGES),
-            ]
-        )
-        locations_by_lot = defaultdict(lambda: self.env["stock.location"])
-        for quant in quants:
-            locations_by_lot[quant.lot_id] |= quant.location_id
-        statuses = dict(SERIAL_STATUSES)
+        locations_by_lot = from_stock.lot_id._serial_locations_in_stock()
         for scrap in from_stock:
             locations = locations_by_lot[scrap.lot_id]
-            source_path = scrap.location_id.parent_path
-            if any(loc.parent_path.startswith(source_path) for loc in locations):
+            if scrap.location_id._serial_contains_any(locations):
                 continue
-            if locations:
-                where = ", ".join(locations.mapped("display_name"))
-            else:
-                where = _(
-                    "not in stock, %(status)s",
-                    status=statuses.get(scrap.lot_id.serial_status, ""),
-                )
             errors.append(
                 _(
                     "%(serial)s cannot be scrapped from %(location)s: it is not "
                     "there (it is at: %(where)s)",
                     serial=scrap.lot_id.name,
                     location=scrap.location_id.display_name,
-                    where=where,
+                    where=scrap.lot_id._serial_whereabouts(locations),
                 )
             )
         if errors:
