@@ -587,13 +587,30 @@ def write_xlsx(
     values typed later (``0001``) stay text; every value goes through
     :func:`safe_cell`, so nothing is ever written as a formula.
     """
+    return write_xlsx_sheets([(sheet_title, columns, rows)])
+
+
+def write_xlsx_sheets(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Any]]],
+) -> bytes:
+    """In-memory ``.xlsx`` bytes of several sheets, in order: each
+    ``(title, columns, rows)`` written as :func:`write_xlsx` writes its one."""
     import openpyxl  # lazy
+
+    workbook = openpyxl.Workbook()
+    for index, (title, columns, rows) in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = title[:31]
+        _fill_sheet(sheet, columns, rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill_sheet(sheet, columns: Sequence[str], rows: Iterable[Any]) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]
     sheet.append([safe_cell(col) for col in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -612,9 +629,6 @@ def write_xlsx(
             if isinstance(cell.value, str):
                 cell.number_format = "@"
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def write_template_csv(

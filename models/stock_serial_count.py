@@ -1,4 +1,3 @@
-import io
 import json
 from collections import defaultdict
 
@@ -667,8 +666,6 @@ class StockSerialCount(models.Model):
     def _serial_export_xlsx(self):
         """The count's result as .xlsx bytes: sheet "Summary" (per product)
         and sheet "Lines" (one row per serial). Every cell is formula-safe."""
-        import openpyxl  # lazy, as in lib.parsing
-
         results = dict(
             self.env["stock.serial.count.line"]
             ._fields["result"]
@@ -685,16 +682,17 @@ class StockSerialCount(models.Model):
             ._description_selection(self.env)
         )
         groups = self._serial_report_groups()
-        summary = parsing.write_xlsx(
+        summary = (
+            self.env._("Summary"),
             [self.env._("Product")] + [results[key] for key, _label in COUNT_RESULTS],
             (
                 [group["product"]]
                 + [group["counts"].get(key, 0) for key, _label in COUNT_RESULTS]
                 for group in groups
             ),
-            self.env._("Summary"),
         )
-        lines = parsing.write_xlsx(
+        lines = (
+            self.env._("Lines"),
             [
                 self.env._("Product"),
                 self.env._("Serial Number"),
@@ -715,24 +713,8 @@ class StockSerialCount(models.Model):
                 for group in groups
                 for line in group["lines"]
             ),
-            self.env._("Lines"),
         )
-        workbook = openpyxl.load_workbook(io.BytesIO(summary))
-        source = openpyxl.load_workbook(io.BytesIO(lines)).active
-        sheet = workbook.create_sheet(source.title)
-        for row in source.iter_rows(values_only=True):
-            sheet.append(list(row))
-        for key, dimension in source.column_dimensions.items():
-            sheet.column_dimensions[key].width = dimension.width
-        for row_cells in sheet.iter_rows(min_row=2):
-            for cell in row_cells:
-                cell.number_format = "@"
-        sheet.freeze_panes = "A2"
-        for cell in sheet[1]:
-            cell.font = openpyxl.styles.Font(bold=True)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return parsing.write_xlsx_sheets([summary, lines])
 
     def action_export_xlsx(self):
         """Download the count's result as .xlsx."""

@@ -1,6 +1,5 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import io
 from collections import defaultdict
 
 from odoo import _, api, fields, models
@@ -240,37 +239,27 @@ class StockSerialTrace(models.TransientModel):
     def _serial_export_xlsx(self):
         """The trace as .xlsx bytes: sheet "Trace" (one row per serial) and
         sheet "Customers" (who to contact). Every cell is formula-safe."""
-        import openpyxl  # lazy, as in lib.parsing
-
-        data = parsing.write_xlsx(
-            self._serial_export_columns(), self._serial_export_rows(), "Trace"
-        )
-        customers = parsing.write_xlsx(
+        return parsing.write_xlsx_sheets(
             [
-                _("Customer"),
-                _("Email"),
-                _("Phone"),
-                _("Serials"),
-                _("Serial Numbers"),
-                _("Last Delivery"),
-            ],
-            self._serial_export_customer_rows(),
-            "Customers",
+                (
+                    "Trace",
+                    self._serial_export_columns(),
+                    self._serial_export_rows(),
+                ),
+                (
+                    "Customers",
+                    [
+                        _("Customer"),
+                        _("Email"),
+                        _("Phone"),
+                        _("Serials"),
+                        _("Serial Numbers"),
+                        _("Last Delivery"),
+                    ],
+                    self._serial_export_customer_rows(),
+                ),
+            ]
         )
-        # Copy the (already safe) customer sheet into the trace workbook.
-        workbook = openpyxl.load_workbook(io.BytesIO(data))
-        source = openpyxl.load_workbook(io.BytesIO(customers)).active
-        sheet = workbook.create_sheet(source.title)
-        for row in source.iter_rows(values_only=True):
-            sheet.append(list(row))
-        for key, dimension in source.column_dimensions.items():
-            sheet.column_dimensions[key].width = dimension.width
-        sheet.freeze_panes = "A2"
-        for cell in sheet[1]:
-            cell.font = openpyxl.styles.Font(bold=True)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
 
     def action_export_xlsx(self):
         """Download the trace (and the customers to contact) as .xlsx."""

@@ -608,6 +608,25 @@ def test_write_template_xlsx():
     }
 
 
+def test_write_xlsx_sheets_each_as_write_xlsx():
+    data = parsing.write_xlsx_sheets(
+        [
+            ("Summary", ["product", "found"], [["Widget", 3]]),
+            ("Lines", COLUMNS, [["P1", "x", "=cmd|' /C calc'!A0"]]),
+        ]
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["Summary", "Lines"]
+    summary, lines = workbook.worksheets
+    assert [c.value for c in summary[2]] == ["Widget", 3]
+    assert [c.value for c in lines[1]] == list(COLUMNS)
+    for sheet in (summary, lines):
+        assert all(c.font.bold for c in sheet[1])
+        assert sheet.freeze_panes == "A2"
+    assert lines["C2"].value == "'=cmd|' /C calc'!A0"
+    assert lines["C2"].number_format == "@"
+
+
 def test_write_xlsx_mapping_rows_and_values():
     data = parsing.write_xlsx(
         ["serial", "qty", "date"],
