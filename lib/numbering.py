@@ -143,6 +143,21 @@ def _check_number(number: int) -> None:
         )
 
 
+def _check_count(count: int) -> None:
+    if (
+        isinstance(count, bool)
+        or not isinstance(count, int)
+        or not (0 <= count <= MAX_RANGE)
+    ):
+        raise SerialInputError(
+            f"The number of serials to generate must be between 0 and {MAX_RANGE:,} "
+            f"(got {count!r}).",
+            code="bad_count",
+            count=count,
+            limit=MAX_RANGE,
+        )
+
+
 def _error(message: str, code: str, source: str, **data) -> TemplateError:
     return TemplateError(message, code=code, template=source, **data)
 
@@ -309,18 +324,7 @@ def next_names(
     :class:`TemplateError` for a missing ``[[CODE]]`` value or when more than
     ``10 * count + 1000`` names in a row are taken (``too_many_taken``).
     """
-    if (
-        isinstance(count, bool)
-        or not isinstance(count, int)
-        or not (0 <= count <= MAX_RANGE)
-    ):
-        raise SerialInputError(
-            f"The number of serials to generate must be between 0 and {MAX_RANGE:,} "
-            f"(got {count!r}).",
-            code="bad_count",
-            count=count,
-            limit=MAX_RANGE,
-        )
+    _check_count(count)
     number = max(counter_value or 0, template.start)
     _check_number(number)
     if not count:
@@ -369,18 +373,7 @@ def names_from_numbers(
     ``template.start`` are skipped too. Returns the names in the order of
     their numbers.
     """
-    if (
-        isinstance(count, bool)
-        or not isinstance(count, int)
-        or not (0 <= count <= MAX_RANGE)
-    ):
-        raise SerialInputError(
-            f"The number of serials to generate must be between 0 and {MAX_RANGE:,} "
-            f"(got {count!r}).",
-            code="bad_count",
-            count=count,
-            limit=MAX_RANGE,
-        )
+    _check_count(count)
     if not count:
         return []
     head, tail = template.affixes(d, code)
