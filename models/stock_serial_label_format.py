@@ -31,6 +31,22 @@ TEXT_FIELDS = [
     ("fixed", "Fixed text"),
 ]
 ALIGNS = [("left", "Left"), ("center", "Centre"), ("right", "Right")]
+# The page and grid of a format: what its preview is drawn from and what must
+# fit, together with its elements
+_PAGE_FIELDS = (
+    "page_type",
+    "orientation",
+    "page_width_mm",
+    "page_height_mm",
+    "label_width_mm",
+    "label_height_mm",
+    "rows",
+    "columns",
+    "margin_left_mm",
+    "margin_top_mm",
+    "pitch_x_mm",
+    "pitch_y_mm",
+)
 # Fields entered in the unit of the format, stored in mm
 _LENGTHS = (
     "page_width",
@@ -237,18 +253,7 @@ class StockSerialLabelFormat(models.Model):
                 self.pitch_y_mm = self.label_height_mm
 
     @api.depends(
-        "page_type",
-        "orientation",
-        "page_width_mm",
-        "page_height_mm",
-        "label_width_mm",
-        "label_height_mm",
-        "rows",
-        "columns",
-        "margin_left_mm",
-        "margin_top_mm",
-        "pitch_x_mm",
-        "pitch_y_mm",
+        *_PAGE_FIELDS,
         "standard_layout",
         "element_ids",
         "element_ids.kind",
@@ -389,21 +394,7 @@ class StockSerialLabelFormat(models.Model):
         }
         return [messages[code] % values for code, values in problems]
 
-    @api.constrains(
-        "page_type",
-        "orientation",
-        "page_width_mm",
-        "page_height_mm",
-        "label_width_mm",
-        "label_height_mm",
-        "rows",
-        "columns",
-        "margin_left_mm",
-        "margin_top_mm",
-        "pitch_x_mm",
-        "pitch_y_mm",
-        "element_ids",
-    )
+    @api.constrains(*_PAGE_FIELDS, "element_ids")
     def _check_fits(self):
         for fmt in self:
             definition = fmt._serial_label_definition()
