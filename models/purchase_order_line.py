@@ -6,12 +6,8 @@ from odoo.tools import float_round
 
 from ..lib import names as name_rules
 
-TRACING_STATES = [
-    ("none", "Not Serial-Tracked"),
-    ("missing", "Serials Missing"),
-    ("partial", "Serials Partly Assigned"),
-    ("complete", "Serials Complete"),
-]
+# stock_move reads the states from here
+from .stock_serial_order_line_mixin import TRACING_STATES  # noqa: F401
 
 
 class PurchaseOrderLine(models.Model):
@@ -24,16 +20,8 @@ class PurchaseOrderLine(models.Model):
         string="Serial Numbers",
         help="Serials pre-assigned to this line (planned) and those received on it.",
     )
-    serial_serial_count = fields.Integer(
-        string="Serials Assigned",
-        compute="_compute_serial_tracing_state",
-        store=True,
-    )
+    serial_serial_count = fields.Integer(string="Serials Assigned")
     serial_tracing_state = fields.Selection(
-        TRACING_STATES,
-        string="Serial Tracing",
-        compute="_compute_serial_tracing_state",
-        store=True,
         help="Whether every unit of this line has its serial number: none (the "
         "product is not tracked by serial), missing, partial or complete.",
     )

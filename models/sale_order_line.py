@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
-from .purchase_order_line import TRACING_STATES
-
 
 class SaleOrderLine(models.Model):
     _name = "sale.order.line"
@@ -18,16 +16,8 @@ class SaleOrderLine(models.Model):
         help="Serials chosen to sell on this line (reserved for it while in "
         "stock) and those delivered on it.",
     )
-    serial_serial_count = fields.Integer(
-        string="Serials Chosen",
-        compute="_compute_serial_tracing_state",
-        store=True,
-    )
+    serial_serial_count = fields.Integer(string="Serials Chosen")
     serial_tracing_state = fields.Selection(
-        TRACING_STATES,
-        string="Serial Tracing",
-        compute="_compute_serial_tracing_state",
-        store=True,
         help="Whether every unit of this line has its serial number chosen: "
         "none (the product is not tracked by serial), missing, partial or "
         "complete.",

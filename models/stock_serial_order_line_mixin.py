@@ -1,18 +1,36 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+TRACING_STATES = [
+    ("none", "Not Serial-Tracked"),
+    ("missing", "Serials Missing"),
+    ("partial", "Serials Partly Assigned"),
+    ("complete", "Serials Complete"),
+]
 
 
 class StockSerialOrderLineMixin(models.AbstractModel):
     """What purchase and sale order lines share about their serials (each
-    defines ``serial_lot_ids``, ``serial_serial_count``,
-    ``serial_tracing_state`` and ``_serial_required_count``): the tracing
-    indicator, the label that names the line in messages, and the rule that a
-    line keeps no more serials than units, all of its product."""
+    defines ``serial_lot_ids``, ``_serial_required_count`` and the label and
+    help of the two fields below, in its own words): the tracing indicator,
+    the label that names the line in messages, and the rule that a line keeps
+    no more serials than units, all of its product."""
 
     _name = "stock.serial.order.line.mixin"
     _description = "Serial Numbers on Order Lines"
+
+    serial_serial_count = fields.Integer(
+        compute="_compute_serial_tracing_state",
+        store=True,
+    )
+    serial_tracing_state = fields.Selection(
+        TRACING_STATES,
+        string="Serial Tracing",
+        compute="_compute_serial_tracing_state",
+        store=True,
+    )
 
     @api.depends(
         "serial_lot_ids", "product_uom_qty", "product_id.tracking", "display_type"
