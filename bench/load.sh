@@ -25,14 +25,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-cd "$SST_ROOT"
-sst_odoo_importable || sst_die "no Odoo 18 found (README, Install)"
-sst_odoo_setup
-sst_pg_start
-( sst_ensure_template ) || sst_die "template database"
-sst_ensure_template
-mkdir -p "$SST_RUN/logs"
-sst_odoo_cmd
+sst_odoo_ready
 
 DB=sst_load
 LOG=$SST_RUN/logs/load-server.log

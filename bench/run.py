@@ -257,14 +257,16 @@ def case_receipt(env, path, n):
     return {"measure": m, "check": _fingerprint(env, product)}
 
 
-def case_delivery(env, path, n):
+def _delivery_from_stock(env, product, names, n):
+    """``names`` serials of ``product`` in stock and a confirmed delivery of
+    ``n`` of them to a customer, not reserved yet; the serials and the
+    delivery."""
     wh = _warehouse(env)
-    product = _serial_product(env, f"Bench Delivery {n}")
     customer = env["res.partner"].create({"name": "Bench Customer"})
     lots = env["stock.lot"].create(
         [
             {"name": name, "product_id": product.id, "company_id": env.company.id}
-            for name in _names("BD", n)
+            for name in names
         ]
     )
     _insert_quants(env, product, lots, wh.lot_stock_id)
@@ -279,6 +281,12 @@ def case_delivery(env, path, n):
         n,
         customer,
     )
+    return lots, picking
+
+
+def case_delivery(env, path, n):
+    product = _serial_product(env, f"Bench Delivery {n}")
+    lots, picking = _delivery_from_stock(env, product, _names("BD", n), n)
     with Measure(env) as m:
         picking.action_assign()
         if path == "addon":
@@ -293,27 +301,9 @@ def case_delivery(env, path, n):
 def case_pick(env, path, n):
     """Deliver n chosen serials out of 2n in stock: Odoo reserves the first n,
     the operator picks the other n, by selecting them or pasting their names."""
-    wh = _warehouse(env)
     product = _serial_product(env, f"Bench Pick {n}")
-    customer = env["res.partner"].create({"name": "Bench Customer"})
     names = _names("BK", 2 * n)
-    lots = env["stock.lot"].create(
-        [
-            {"name": name, "product_id": product.id, "company_id": env.company.id}
-            for name in names
-        ]
-    )
-    _insert_quants(env, product, lots, wh.lot_stock_id)
-    wh.out_type_id.reservation_method = "manual"
-    picking = _picking(
-        env,
-        wh.out_type_id,
-        wh.lot_stock_id,
-        env.ref("stock.stock_location_customers"),
-        product,
-        n,
-        customer,
-    )
+    lots, picking = _delivery_from_stock(env, product, names, n)
     chosen = lots[n:]
     with Measure(env) as m:
         picking.action_assign()

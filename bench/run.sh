@@ -30,14 +30,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-cd "$SST_ROOT"
-sst_odoo_importable || sst_die "no Odoo 18 found (README, Install)"
-sst_odoo_setup
-sst_pg_start
-( sst_ensure_template ) || sst_die "template database"
-sst_ensure_template
-mkdir -p "$SST_RUN/logs"
-sst_odoo_cmd
+sst_odoo_ready
 
 BENCH=sst_bench NATIVE=sst_bench_native BIG=sst_bench_big
 code_hash() {  # the add-on's code and data files

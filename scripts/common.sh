@@ -389,6 +389,20 @@ sst_drop_old_templates() {  # $1 template to keep
     done
 }
 
+# What a script driving its own Odoo (bench/) does first: in SST_ROOT, Odoo set
+# up, PostgreSQL running, the template built (SST_TEMPLATE set in this shell),
+# SST_ODOO_CMD ready, the log folder there; exits when one of them fails.
+sst_odoo_ready() {
+    cd "$SST_ROOT" || exit 1
+    sst_odoo_importable || sst_die "no Odoo 18 found (README, Install)"
+    sst_odoo_setup
+    sst_pg_start
+    ( sst_ensure_template ) || sst_die "template database"
+    sst_ensure_template  # cheap now; sets SST_TEMPLATE in this shell
+    mkdir -p "$SST_RUN/logs"
+    sst_odoo_cmd
+}
+
 # Build (once per Odoo version and module list) the template database holding
 # SST_BASE_MODULES + depends with demo data. Sets SST_TEMPLATE.
 sst_ensure_template() {
