@@ -69,13 +69,7 @@ class PurchaseOrderLine(models.Model):
 
     def _serial_check_editable(self):
         self.ensure_one()
-        if self.product_id.tracking != "serial":
-            raise UserError(
-                _(
-                    "%(product)s is not tracked by serial number.",
-                    product=self.product_id.display_name,
-                )
-            )
+        self._serial_check_tracked()
         if self.order_id.state == "cancel":
             raise UserError(
                 _(

@@ -76,13 +76,7 @@ class SaleOrderLine(models.Model):
 
     def _serial_check_editable(self):
         self.ensure_one()
-        if self.product_id.tracking != "serial":
-            raise UserError(
-                self.env._(
-                    "%(product)s is not tracked by serial number.",
-                    product=self.product_id.display_name,
-                )
-            )
+        self._serial_check_tracked()
         if self.order_id.state == "cancel":
             raise UserError(
                 self.env._(

@@ -1,7 +1,7 @@
 # Copyright 2026 Serial Tracking Founders
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 TRACING_STATES = [
     ("none", "Not Serial-Tracked"),
@@ -55,6 +55,16 @@ class StockSerialOrderLineMixin(models.AbstractModel):
     def _serial_label(self):
         self.ensure_one()
         return f"{self.order_id.name} / {self.product_id.display_name}"
+
+    def _serial_check_tracked(self):
+        """Only a line of a serial-tracked product takes serials."""
+        if self.product_id.tracking != "serial":
+            raise UserError(
+                self.env._(
+                    "%(product)s is not tracked by serial number.",
+                    product=self.product_id.display_name,
+                )
+            )
 
     def _serial_check_lots_fit(self, other_product_message, too_many_message):
         """Refuse lines whose serials are of another product, or more than
