@@ -32,10 +32,16 @@ a move, opened through its action), ``_upload`` (a file given to that wizard),
 ``_xlsx`` (a workbook's bytes), ``_refusal`` (the message of the ``UserError`` a call
 raises), ``assertRefused`` (a call refused with the serials named, nothing written,
 as ``_counts`` tells).
+
+Module functions, for test classes not built on ``SerialCase`` too:
+``transfer_vals`` / ``confirmed_transfer`` (a transfer of one move) and
+``commit_while_waiting`` (a second connection's work must wait for the first's
+open transaction, then goes on once it commits).
 """
 
 import base64
 import io
+import threading
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -63,6 +69,20 @@ def transfer_vals(picking_type, source, destination, product, qty, partner=None)
             )
         ],
     }
+
+
+def commit_while_waiting(test, cr, second, message, timeout=30):
+    """Run ``second`` in another thread while ``cr`` holds its transaction
+    open: it must wait for ``cr`` (still running a second later, else
+    ``message``); then commit ``cr`` and give ``second`` ``timeout`` seconds
+    to finish. The thread, to ask whether it did."""
+    worker = threading.Thread(target=second)
+    worker.start()
+    worker.join(1)
+    test.assertTrue(worker.is_alive(), message)
+    cr.commit()  # pylint: disable=invalid-commit
+    worker.join(timeout)
+    return worker
 
 
 def confirmed_transfer(env, *args, **kwargs):

@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import base64
 import io
-import threading
 from unittest.mock import patch
 
 import openpyxl
@@ -14,7 +13,7 @@ from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..lib import gs1
-from .common import SerialCase
+from .common import SerialCase, commit_while_waiting
 
 GTIN = "09501101020917"
 # CT-1 and CT-2 scanned on the shelf they are booked on, CT-3 and CT-4 not,
@@ -473,14 +472,11 @@ class TestSerialCountConcurrency(TransactionCase):
                 count.serial_text = "\n".join(first)
                 count.action_add_scans()
                 env.flush_all()
-                worker = threading.Thread(target=second_user)
-                worker.start()
-                worker.join(1)
-                # the second user's scans wait for the first user's...
-                self.assertTrue(worker.is_alive(), "the second batch must wait")
-                cr1.commit()  # pylint: disable=invalid-commit
-                # ...then are replayed on top of them
-                worker.join(60)
+                # the second user's scans wait for the first user's, then
+                # are replayed on top of them
+                worker = commit_while_waiting(
+                    self, cr1, second_user, "the second batch must wait", timeout=60
+                )
                 self.assertFalse(worker.is_alive())
             self.assertEqual(outcome.get("second"), "committed")
             self.assertGreaterEqual(

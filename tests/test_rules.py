@@ -1,5 +1,3 @@
-import threading
-
 import psycopg2
 
 from odoo import sql_db
@@ -7,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import SerialCase
+from .common import SerialCase, commit_while_waiting
 
 
 @tagged("post_install", "-at_install")
@@ -238,14 +236,11 @@ class TestSerialConcurrency(SerialCase):
         try:
             with sql_db.db_connect(dbname).cursor() as cr1, mute_logger("odoo.sql_db"):
                 cr1.execute(self.INSERT, first_values)
-                worker = threading.Thread(target=second_worker)
-                worker.start()
-                worker.join(1)
-                # The second insert waits on our uncommitted row...
-                self.assertTrue(worker.is_alive(), "the second insert must wait")
-                cr1.commit()  # pylint: disable=invalid-commit
-                # ...and fails once it is committed.
-                worker.join(30)
+                # The second insert waits on our uncommitted row, and fails
+                # once it is committed.
+                commit_while_waiting(
+                    self, cr1, second_worker, "the second insert must wait"
+                )
         finally:
             with sql_db.db_connect(dbname).cursor() as cr:
                 cr.execute(

@@ -93,15 +93,7 @@ class TestSaleChosenSerials(SaleSerialCase):
     def test_transfer_without_order_skips_chosen(self):
         order = self._order(3)
         self._choose(order.order_line, ["SO-001", "SO-002", "SO-004"])
-        delivery = self._picking(
-            self.warehouse.out_type_id,
-            self.stock,
-            self.customer_loc,
-            self.product,
-            2,
-            self.customer,
-        )
-        delivery.action_assign()
+        delivery = self._delivery(2)
         self.assertEqual(delivery.move_line_ids.lot_id, self.lots["SO-003"])
         self.assertEqual(delivery.move_ids.quantity, 1)
 
@@ -157,14 +149,7 @@ class TestSaleChosenSerials(SaleSerialCase):
         with self.assertRaisesRegex(ValidationError, f"SO-001.*{order.name}"):
             self._choose(other.order_line, ["SO-001"])
         self.assertFalse(other.order_line.serial_lot_ids)
-        delivery = self._picking(
-            self.warehouse.out_type_id,
-            self.stock,
-            self.customer_loc,
-            self.product,
-            1,
-            self.customer,
-        )
+        delivery = self._delivery(1, assign=False)
         with self.assertRaisesRegex(ValidationError, f"SO-001.*{order.name}"):
             self._entry(delivery.move_ids, serial_text="SO-001").action_apply()
         self.assertEqual(self.lots["SO-001"].sale_line_id, order.order_line)
