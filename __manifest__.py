@@ -11,7 +11,16 @@
     "website": "https://github.com/serial-tracking/stock_serial_tracking",
     "maintainers": ["serial-tracking"],
     "development_status": "Beta",
-    "depends": ["stock", "purchase_stock", "sale_stock", "mrp", "portal", "barcodes"],
+    "depends": [
+        "stock",
+        "purchase_stock",
+        "sale_stock",
+        "mrp",
+        "mrp_subcontracting",
+        "repair",
+        "portal",
+        "barcodes",
+    ],
     "external_dependencies": {"python": ["openpyxl", "biip", "zxingcpp"]},
     "data": [
         "security/stock_serial_security.xml",

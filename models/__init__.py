@@ -13,6 +13,7 @@ from . import stock_lot
 from . import stock_lot_bulk
 from . import stock_lot_warranty
 from . import stock_lot_genealogy
+from . import stock_lot_workorder
 from . import stock_lot_status
 from . import stock_serial_hold_log
 from . import stock_serial_history

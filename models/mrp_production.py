@@ -18,6 +18,20 @@ class MrpProduction(models.Model):
         lots = lots.filtered(lambda lot: lot.product_id in self.product_id)
         return self.env["stock.serial.label.wizard"]._serial_open_for(lots)
 
+    # --- subcontracting ---
+    def subcontracting_record_component(self):
+        """The component serials a subcontractor records must be at its
+        location: refused here, naming them, rather than when the receipt is
+        validated (which checks them again)."""
+        self.ensure_one()
+        lines = self.move_raw_ids.move_line_ids.filtered(
+            lambda ml: ml.lot_id and ml.quantity > 0
+        )
+        errors = lines._serial_check_source()
+        if errors:
+            raise UserError("\n".join(errors))
+        return super().subcontracting_record_component()
+
     # --- auto-fill from the numbering format ---
     def action_confirm(self):
         result = super().action_confirm()

@@ -210,7 +210,7 @@ class PurchaseOrderLine(models.Model):
                 not line.move_ids.filtered(
                     lambda move: (
                         move.state not in ("done", "cancel")
-                        and move.location_id.usage == "supplier"
+                        and move._serial_from_vendor()
                     )
                 )
             )

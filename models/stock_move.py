@@ -40,7 +40,7 @@ class StockMove(models.Model):
                 move.serial_progress = False
                 move.serial_tracing_state = "none"
                 continue
-            typed = move.location_id.usage not in ("internal", "transit")
+            typed = move._serial_brings_units()
             named = move.move_line_ids.filtered(
                 lambda ml: (ml.lot_id or ml.lot_name) and ml.quantity > 0
             )
@@ -78,6 +78,23 @@ class StockMove(models.Model):
     # ------------------------------------------------------------------
     # Validation
     # ------------------------------------------------------------------
+    def _serial_from_vendor(self):
+        """True for a move bringing units from a vendor: a receipt, or the
+        receipt of a subcontracted product, which Odoo moves from the
+        subcontractor's location although its units are new to us (the
+        subcontracting order builds them while the receipt is validated)."""
+        self.ensure_one()
+        return self.location_id.usage == "supplier" or self.is_subcontract
+
+    def _serial_brings_units(self):
+        """True for a move whose serials come from outside our stock: they
+        are typed or scanned as they arrive, not picked where they are."""
+        self.ensure_one()
+        return (
+            self.location_id.usage not in ("internal", "transit")
+            or self.is_subcontract
+        )
+
     def _action_done(self, cancel_backorder=False):
         serial_moves = self.filtered(
             lambda m: (
@@ -229,7 +246,7 @@ class StockMove(models.Model):
                 ml.lot_name
                 and not ml.lot_id
                 and ml.product_id.tracking == "serial"
-                and ml.location_id.usage in ("internal", "transit")
+                and not ml.move_id._serial_brings_units()
                 # where Odoo itself finds or creates the serial by its name
                 # (operation types that create serials, inventory), it may
                 and not (
@@ -362,7 +379,7 @@ class StockMove(models.Model):
         moves = self.filtered(
             lambda m: (
                 m.state not in ("draft", "done", "cancel")
-                and m.location_id.usage == "supplier"
+                and m._serial_from_vendor()
                 and m.product_id.tracking == "serial"
                 and m.product_id._serial_auto_numbers("receipt")
                 # with some moves picked, the others go to a backorder
@@ -423,7 +440,7 @@ class StockMove(models.Model):
             lambda m: (
                 m.purchase_line_id
                 and m.product_id.tracking == "serial"
-                and m.location_id.usage == "supplier"
+                and m._serial_from_vendor()
                 and not m.origin_returned_move_id
             )
         )

@@ -165,12 +165,26 @@ class StockMoveLine(models.Model):
                     lots[ml] = by_name[ml.lot_name]
         return lots
 
+    def _serial_built_for_subcontract_receipt(self):
+        """True for the finished line of a subcontracting order, which Odoo
+        marks done after the receipt that brought its serial in: that receipt
+        already checked the serial, and the unit it booked is this one."""
+        self.ensure_one()
+        move = self.move_id
+        return bool(
+            move.production_id.subcontractor_id
+            and move.move_dest_ids.filtered(
+                lambda dest: dest.is_subcontract and dest.state == "done"
+            )
+        )
+
     def _serial_check_reuse(self):
         """A serial that left for good comes back only through a return."""
         incoming = self.filtered(
             lambda ml: (
-                ml.location_id.usage not in STOCK_USAGES
+                ml.move_id._serial_brings_units()
                 and ml.location_dest_id.usage in STOCK_USAGES
+                and not ml._serial_built_for_subcontract_receipt()
             )
         )
         statuses = dict(SERIAL_STATUSES)
@@ -285,7 +299,12 @@ class StockMoveLine(models.Model):
         stock anywhere may leave from untracked stock of its product at the
         source, as Odoo lets it: the unit was there, only not yet named."""
         leaving = self.filtered(
-            lambda ml: ml.lot_id and ml.location_id.usage in STOCK_USAGES
+            lambda ml: (
+                ml.lot_id
+                and ml.location_id.usage in STOCK_USAGES
+                # built by the subcontractor while the receipt is validated
+                and not ml.move_id.is_subcontract
+            )
         )
         if not leaving:
             return []

@@ -121,7 +121,23 @@ class StockPicking(models.Model):
         # before Odoo and the add-on look for missing serials
         self.move_ids._serial_autonumber_unnamed_lines()
         self._serial_check_missing_serials()
+        self._serial_check_subcontract_components()
         return super()._sanity_check(separate_pickings=separate_pickings)
+
+    def _serial_check_subcontract_components(self):
+        """The component serials recorded for a subcontracted receipt must be
+        at the subcontractor. Odoo marks the subcontracting orders done after
+        the receipt: checked before, the refusal writes nothing."""
+        productions = self.move_ids.filtered("is_subcontract")
+        productions = productions._get_subcontract_production().filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        lines = productions.move_raw_ids.move_line_ids.filtered(
+            lambda ml: ml.lot_id and ml.quantity > 0
+        )
+        errors = lines._serial_check_source()
+        if errors:
+            raise UserError("\n".join(errors))
 
     def _serial_check_missing_serials(self):
         """Say, per line, how many serials are missing ("3 of 4 serial numbers

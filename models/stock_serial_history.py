@@ -30,6 +30,7 @@ MOVE_TYPE_SQL = SQL("""
              AND dst.usage = 'production' THEN 'consume'
         WHEN m.production_id IS NOT NULL AND src.usage = 'production' THEN 'build'
         WHEN src.usage = 'supplier' THEN 'receive'
+        WHEN m.is_subcontract AND dst.usage = 'internal' THEN 'receive'
         WHEN dst.usage = 'supplier' THEN 'vendor_return'
         WHEN src.usage = 'customer' THEN 'return'
         WHEN dst.usage = 'customer' THEN 'ship'
@@ -58,6 +59,8 @@ HISTORY_SELECT_SQL = SQL(
                AS production_id,
            COALESCE(m.unbuild_id, m.consume_unbuild_id) AS unbuild_id,
            m.scrap_id AS scrap_id,
+           m.workorder_id AS workorder_id,
+           m.operation_id AS operation_id,
            m.purchase_line_id AS purchase_line_id,
            ml.location_id AS location_id,
            ml.location_dest_id AS location_dest_id,
@@ -92,6 +95,8 @@ HOLD_SELECT_SQL = SQL("""
            NULL::integer AS production_id,
            NULL::integer AS unbuild_id,
            NULL::integer AS scrap_id,
+           NULL::integer AS workorder_id,
+           NULL::integer AS operation_id,
            NULL::integer AS purchase_line_id,
            h.location_id AS location_id,
            h.location_id AS location_dest_id,
@@ -109,6 +114,49 @@ class StockSerialHistory(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _rec_name = "reference"
+    # What the view reads: a search flushes these first, so that the history
+    # shows what was just written in the same transaction (Odoo's own
+    # subcontracting dates its build a second before the receipt by a write).
+    _depends = {
+        "stock.move.line": [
+            "lot_id",
+            "product_id",
+            "company_id",
+            "date",
+            "state",
+            "reference",
+            "move_id",
+            "picking_id",
+            "location_id",
+            "location_dest_id",
+            "quantity",
+        ],
+        "stock.move": [
+            "reference",
+            "production_id",
+            "raw_material_production_id",
+            "unbuild_id",
+            "consume_unbuild_id",
+            "scrap_id",
+            "workorder_id",
+            "operation_id",
+            "purchase_line_id",
+            "partner_id",
+            "is_subcontract",
+        ],
+        "stock.location": ["usage", "scrap_location", "serial_is_reject"],
+        "stock.picking": ["partner_id"],
+        "stock.serial.hold.log": [
+            "lot_id",
+            "product_id",
+            "company_id",
+            "date",
+            "action",
+            "reason",
+            "location_id",
+            "user_id",
+        ],
+    }
 
     lot_id = fields.Many2one("stock.lot", string="Serial Number", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
@@ -121,6 +169,10 @@ class StockSerialHistory(models.Model):
     production_id = fields.Many2one("mrp.production", readonly=True)
     unbuild_id = fields.Many2one("mrp.unbuild", readonly=True)
     scrap_id = fields.Many2one("stock.scrap", readonly=True)
+    workorder_id = fields.Many2one("mrp.workorder", string="Work Order", readonly=True)
+    operation_id = fields.Many2one(
+        "mrp.routing.workcenter", string="Operation", readonly=True
+    )
     purchase_line_id = fields.Many2one("purchase.order.line", readonly=True)
     location_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)

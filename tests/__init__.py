@@ -29,3 +29,4 @@ from . import test_flows
 from . import test_relocation
 from . import test_screens
 from . import test_lib_errors
+from . import test_subcontracting

@@ -69,9 +69,58 @@ class TestSerialMrp(SerialCase):
         self.assertEqual(pack.serial_component_lot_ids, cell)
         self.assertEqual(cell.serial_parent_lot_ids, pack)
         self.assertTrue(pack.serial_has_genealogy)
+        # no operations in the bill of materials: no work step either
+        self.assertFalse(cell.serial_consumed_operation_id)
+        self.assertFalse(cell.serial_history_ids.workorder_id)
         # labels of the finished serial from the MO
         action = production.serial_action_print_labels()
         self.assertEqual(action["context"]["default_lot_ids"], [Command.set(pack.ids)])
+
+    def test_components_recorded_per_work_order(self):
+        """A bill of materials that consumes its components in operations:
+        each component's history shows the work order and operation that
+        consumed it, and the finished serial's genealogy lists them."""
+        self.env.user.groups_id += self.env.ref("mrp.group_mrp_routings")
+        case = self._serial_product("Pack Case", "CASE")
+        cells_line, assembly = self.env["mrp.workcenter"].create(
+            [{"name": "Cell Line"}, {"name": "Assembly Bench"}]
+        )
+        bom = self._bom(self.pack, [(self.cell, 1), (case, 1)])
+        bom.operation_ids = [
+            Command.create({"name": "Fit cells", "workcenter_id": cells_line.id}),
+            Command.create({"name": "Close case", "workcenter_id": assembly.id}),
+        ]
+        fit, close = bom.operation_ids
+        bom.bom_line_ids.filtered(lambda l: l.product_id == self.cell).operation_id = fit
+        bom.bom_line_ids.filtered(lambda l: l.product_id == case).operation_id = close
+        self._receive(["CELL-W1"], product=self.cell)
+        self._receive(["CASE-W1"], product=case)
+        cell = self._lots(["CELL-W1"], self.cell)
+        case_lot = self._lots(["CASE-W1"], case)
+
+        production = self._mo(self.pack, bom=bom)
+        self.assertEqual(len(production.workorder_ids), 2)
+        pack = self._produce(production, cell | case_lot)
+
+        by_operation = {wo.operation_id: wo for wo in production.workorder_ids}
+        for lot, operation in ((cell, fit), (case_lot, close)):
+            consume = lot.serial_history_ids.filtered(
+                lambda h: h.move_type == "consume"
+            )
+            self.assertEqual(consume.operation_id, operation)
+            self.assertEqual(consume.workorder_id, by_operation[operation])
+            self.assertEqual(lot.serial_consumed_operation_id, operation)
+            self.assertEqual(lot.serial_consumed_workorder_id, by_operation[operation])
+        self.assertEqual(pack.serial_component_lot_ids, cell | case_lot)
+        self.assertEqual(
+            {
+                lot.name: lot.serial_consumed_operation_id.name
+                for lot in pack.serial_component_lot_ids
+            },
+            {"CELL-W1": "Fit cells", "CASE-W1": "Close case"},
+        )
+        # the finished serial itself was not consumed by any step
+        self.assertFalse(pack.serial_consumed_workorder_id)
 
     def test_generate_serial_uses_format(self):
         """Without auto-numbering, Odoo's Generate button still numbers from

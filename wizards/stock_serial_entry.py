@@ -222,7 +222,7 @@ class StockSerialEntry(models.TransientModel):
         required = move.product_uom._compute_quantity(
             move.product_uom_qty, move.product_id.uom_id
         )
-        mode = "remove" if move.location_id.usage in ("internal", "transit") else "add"
+        mode = "add" if move._serial_brings_units() else "remove"
         values = {
             "target": "move",
             "mode": mode,
@@ -244,7 +244,7 @@ class StockSerialEntry(models.TransientModel):
                 values["required_count"] - len(values["serial_names"].split()), 0
             )
             if (
-                move.location_id.usage == "supplier"
+                move._serial_from_vendor()
                 and move.product_id._serial_auto_numbers("receipt")
                 and not values["serial_names"]
             ):
