@@ -13,7 +13,9 @@ outside KNOWN_MODULES.
 KNOWN_MODULES are the modules whose overrides of those methods were read and
 are either reproduced by the fast path or never apply to what it takes
 (e.g. stock_account's move line ``_action_done`` acts on products valued by
-lot, which no fast path takes). Adding a module there means reading its
+lot, which no fast path takes; mrp_subcontracting's move line ``write`` keeps
+a subcontracting order's serial in step with its receipt line, and no fast
+path writes the serial of a subcontracted receipt's lines). Adding a module there means reading its
 overrides of every method below and extending the equivalence tests.
 """
 
@@ -31,6 +33,7 @@ KNOWN_MODULES = frozenset(
         "stock",
         "stock_account",
         "mrp",
+        "mrp_subcontracting",
         "purchase_stock",
         MODULE,
     }

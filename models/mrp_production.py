@@ -27,7 +27,9 @@ class MrpProduction(models.Model):
         lines = self.move_raw_ids.move_line_ids.filtered(
             lambda ml: ml.lot_id and ml.quantity > 0
         )
-        errors = lines._serial_check_source()
+        # a subcontractor records from the portal, without access to stock:
+        # where the serials are is read for the check only
+        errors = lines.sudo()._serial_check_source()
         if errors:
             raise UserError("\n".join(errors))
         return super().subcontracting_record_component()

@@ -91,8 +91,7 @@ class StockMove(models.Model):
         are typed or scanned as they arrive, not picked where they are."""
         self.ensure_one()
         return (
-            self.location_id.usage not in ("internal", "transit")
-            or self.is_subcontract
+            self.location_id.usage not in ("internal", "transit") or self.is_subcontract
         )
 
     def _action_done(self, cancel_backorder=False):

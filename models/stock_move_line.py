@@ -769,7 +769,12 @@ class StockMoveLine(models.Model):
         if not lines:
             return
         bypass = lines.filtered(
-            lambda ml: ml.move_id._should_bypass_reservation(ml.location_id)
+            lambda ml: (
+                ml.move_id._should_bypass_reservation(ml.location_id)
+                # a subcontracted receipt bypasses reservation too, but its
+                # write also renames the subcontracting order's serial
+                and not ml.move_id.is_subcontract
+            )
         )
         if len(bypass) != len(lines) or not guard.allowed(self, "line_write"):
             for ml, lot in zip(lines, lots, strict=True):

@@ -170,9 +170,7 @@ class StockSerialHistory(models.Model):
     unbuild_id = fields.Many2one("mrp.unbuild", readonly=True)
     scrap_id = fields.Many2one("stock.scrap", readonly=True)
     workorder_id = fields.Many2one("mrp.workorder", string="Work Order", readonly=True)
-    operation_id = fields.Many2one(
-        "mrp.routing.workcenter", string="Operation", readonly=True
-    )
+    operation_id = fields.Many2one("mrp.routing.workcenter", readonly=True)
     purchase_line_id = fields.Many2one("purchase.order.line", readonly=True)
     location_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)

@@ -2,7 +2,8 @@
 # Odoo's own test suites with this add-on installed and active.
 #
 # 1. a database from a template of the suites' modules (stock, mrp, purchase_stock,
-#    sale_stock, stock_account, the add-on's depends, demo data) gets the add-on
+#    sale_stock, stock_account, mrp_subcontracting, repair, the add-on's depends, demo
+#    data) gets the add-on
 #    installed; Odoo's at_install and post_install tests of those modules then run on
 #    it with the whole registry loaded (scripts/odoo_suites.py), HttpCase tours left
 #    out (see README);
@@ -13,7 +14,7 @@
 #    its reason; README "Where this add-on is stricter than Odoo").
 #
 # Options:
-#   --modules LIST   comma-separated modules whose tests run (default: the five above)
+#   --modules LIST   comma-separated modules whose tests run (default: the seven above)
 #   --only FILE      run only the tests listed in FILE (module/Class.test_method or
 #                    module/Class, one a line), e.g. those of the expected list
 #   --http           include the HttpCase classes (tours; much slower)
@@ -21,7 +22,7 @@
 #   -- ARGS          extra arguments passed to Odoo (e.g. -- --log-level=debug)
 # Exits 0 when no test fails only with the add-on outside the expected list.
 set -uo pipefail
-SUITE_MODULES=stock,mrp,purchase_stock,sale_stock,stock_account
+SUITE_MODULES=stock,mrp,purchase_stock,sale_stock,stock_account,mrp_subcontracting,repair
 # The suites' template holds every suite module; the add-on's own test template
 # (scripts/test.sh) is another one, keyed by its own module list.
 export SST_BASE_MODULES=stock,purchase_stock,mrp,portal,sale_stock,stock_account

@@ -91,8 +91,8 @@ class TestSerialMrp(SerialCase):
             Command.create({"name": "Close case", "workcenter_id": assembly.id}),
         ]
         fit, close = bom.operation_ids
-        bom.bom_line_ids.filtered(lambda l: l.product_id == self.cell).operation_id = fit
-        bom.bom_line_ids.filtered(lambda l: l.product_id == case).operation_id = close
+        for line in bom.bom_line_ids:
+            line.operation_id = fit if line.product_id == self.cell else close
         self._receive(["CELL-W1"], product=self.cell)
         self._receive(["CASE-W1"], product=case)
         cell = self._lots(["CELL-W1"], self.cell)

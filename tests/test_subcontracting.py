@@ -146,7 +146,7 @@ class TestSerialSubcontracting(SerialCase):
 
         scooters = self._lots(["ESC-10", "ESC-11"], self.scooter)
         self.assertEqual((first | second).mapped("state"), ["done", "done"])
-        for motor, production in zip(motors, (first, second)):
+        for motor, production in zip(motors, (first, second), strict=True):
             self.assertEqual(motor.serial_status, "consumed")
             self.assertEqual(motor.consumed_production_id, production)
             self.assertEqual(motor.serial_parent_lot_ids, production.lot_producing_id)
@@ -159,7 +159,9 @@ class TestSerialSubcontracting(SerialCase):
         motor_history = self.env["stock.serial.history"].search(
             [("lot_id", "=", motors[0].id)], order="date, id"
         )
-        self.assertEqual(motor_history.mapped("move_type"), ["receive", "move", "consume"])
+        self.assertEqual(
+            motor_history.mapped("move_type"), ["receive", "move", "consume"]
+        )
 
         # the trace from the motors reaches the scooters, and past them the
         # customer who bought one
