@@ -6,9 +6,6 @@ from odoo.tools import float_round
 
 from ..lib import names as name_rules
 
-# stock_move reads the states from here
-from .stock_serial_order_line_mixin import TRACING_STATES  # noqa: F401
-
 
 class PurchaseOrderLine(models.Model):
     _name = "purchase.order.line"

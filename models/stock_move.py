@@ -2,10 +2,10 @@ from collections import Counter, defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import OrderedSet, float_compare, float_is_zero
+from odoo.tools import SQL, OrderedSet, float_compare, float_is_zero
 
 from ..fastpath import guard
-from .purchase_order_line import TRACING_STATES
+from .stock_serial_order_line_mixin import TRACING_STATES
 
 
 class StockMove(models.Model):
@@ -258,12 +258,15 @@ class StockMove(models.Model):
             return []
         self.env["stock.lot"].flush_model(["name", "product_id", "company_id"])
         self.env.cr.execute(
-            """
-            SELECT name, product_id FROM stock_lot
-             WHERE name IN (SELECT unnest(%s::varchar[]))
-               AND (company_id = ANY(%s) OR company_id IS NULL)
-            """,
-            [list(set(typed.mapped("lot_name"))), typed.company_id.ids],
+            SQL(
+                """
+                SELECT name, product_id FROM stock_lot
+                 WHERE name IN (SELECT unnest(%s::varchar[]))
+                   AND (company_id = ANY(%s) OR company_id IS NULL)
+                """,
+                list(set(typed.mapped("lot_name"))),
+                typed.company_id.ids,
+            )
         )
         products_by_name = defaultdict(set)
         for name, product_id in self.env.cr.fetchall():
