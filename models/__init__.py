@@ -37,3 +37,4 @@ from . import sale_order_line
 from . import stock_serial_relocation
 from . import stock_lot_relocation
 from . import stock_picking_relocation
+from . import repair_order

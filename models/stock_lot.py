@@ -58,7 +58,9 @@ DERIVED_FIELDS = (
 )
 
 # The status a history line of each type leaves the serial in (None: the line
-# does not change it).
+# does not change it). A part fitted in a repair is inside the unit as a
+# consumed component is; a part taken out is where it went: back in stock, or
+# scrapped; the repaired unit keeps its status.
 _STATUS_OF_LINE_SQL = """
     CASE hist.move_type
         WHEN 'receive' THEN 'received'
@@ -77,6 +79,10 @@ _STATUS_OF_LINE_SQL = """
         WHEN 'move' THEN CASE
             WHEN hist.from_reject AND NOT COALESCE(dl.serial_is_reject, FALSE)
             THEN 'received' END
+        WHEN 'repair_add' THEN 'consumed'
+        WHEN 'repair_remove' THEN CASE
+            WHEN dl.scrap_location OR dl.usage = 'inventory' THEN 'written_off'
+            WHEN dl.usage IN ('internal', 'transit') THEN 'received' END
     END
 """
 

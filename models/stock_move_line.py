@@ -271,8 +271,13 @@ class StockMoveLine(models.Model):
         was scrapped to (a scrap made by mistake), from the vendor it was
         returned to (a repair or replacement of the same unit), or out of
         production again after its own unbuild (a rework keeps its serial).
-        The history keeps both moves."""
+        The history keeps both moves. A part taken out of a unit under repair
+        comes back too, if it is inside that unit (its genealogy says so)."""
         self.ensure_one()
+        move = self.move_id
+        if move.repair_id and move.repair_line_type in ("remove", "recycle"):
+            unit = move.repair_id.lot_id
+            return bool(self.lot_id) and self.lot_id in unit.serial_component_lot_ids
         if not last:
             return False
         move_type, destination, partner = last

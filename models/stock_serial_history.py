@@ -17,12 +17,27 @@ HISTORY_TYPES = [
     ("reject", "Rejected"),
     ("hold", "On Hold"),
     ("release", "Hold Released"),
+    ("repair_sent", "Sent to Repair"),
+    ("repair", "Repaired"),
+    ("repair_add", "Fitted in Repair"),
+    ("repair_remove", "Removed in Repair"),
 ]
 
 # The type of a done move line, from where it goes and why. Order matters:
-# manufacturing and scrap links win over location usages.
+# repair, manufacturing and scrap links win over location usages. A part
+# fitted in a repair goes to a production location (it would read 'consume'),
+# a part taken out comes from one (it would read 'build') and may go to a
+# scrap location (it would read 'scrap'): the repair says what happened. The
+# repaired unit's own move (repair, no part type) stays in stock; were it sent
+# elsewhere (to a customer), the usages say where.
 MOVE_TYPE_SQL = SQL("""
     CASE
+        WHEN m.repair_id IS NOT NULL AND m.repair_line_type = 'add'
+            THEN 'repair_add'
+        WHEN m.repair_id IS NOT NULL AND m.repair_line_type IN ('remove', 'recycle')
+            THEN 'repair_remove'
+        WHEN m.repair_id IS NOT NULL AND m.repair_line_type IS NULL
+             AND src.usage = 'internal' AND dst.usage = 'internal' THEN 'repair'
         WHEN m.scrap_id IS NOT NULL OR dst.scrap_location THEN 'scrap'
         WHEN m.consume_unbuild_id IS NOT NULL OR m.unbuild_id IS NOT NULL
             THEN 'unbuild'
@@ -61,6 +76,7 @@ HISTORY_SELECT_SQL = SQL(
            m.scrap_id AS scrap_id,
            m.workorder_id AS workorder_id,
            m.operation_id AS operation_id,
+           m.repair_id AS repair_id,
            m.purchase_line_id AS purchase_line_id,
            ml.location_id AS location_id,
            ml.location_dest_id AS location_dest_id,
@@ -97,6 +113,7 @@ HOLD_SELECT_SQL = SQL("""
            NULL::integer AS scrap_id,
            NULL::integer AS workorder_id,
            NULL::integer AS operation_id,
+           NULL::integer AS repair_id,
            NULL::integer AS purchase_line_id,
            h.location_id AS location_id,
            h.location_id AS location_dest_id,
@@ -105,6 +122,39 @@ HOLD_SELECT_SQL = SQL("""
            0.0::numeric AS quantity,
            FALSE AS from_reject
       FROM stock_serial_hold_log h
+""")
+
+# A repair order taking a serial in is no move either (the unit stays where it
+# is until the repair is done): it joins the history from the order, dated
+# when it was confirmed, under negative ids from the other end of the range
+# than the hold log's (-1, -2, ... against -2147483646, ...), so that neither
+# clashes with the other unless both held a billion rows. It stays after the
+# repair is done or cancelled: the unit was sent to repair.
+REPAIR_SENT_SELECT_SQL = SQL("""
+    SELECT -r.id AS id,
+           r.lot_id AS lot_id,
+           r.product_id AS product_id,
+           r.company_id AS company_id,
+           r.serial_sent_date AS date,
+           'repair_sent' AS move_type,
+           r.name AS reference,
+           NULL::integer AS move_id,
+           NULL::integer AS picking_id,
+           NULL::integer AS production_id,
+           NULL::integer AS unbuild_id,
+           NULL::integer AS scrap_id,
+           NULL::integer AS workorder_id,
+           NULL::integer AS operation_id,
+           r.id AS repair_id,
+           NULL::integer AS purchase_line_id,
+           r.product_location_src_id AS location_id,
+           r.product_location_src_id AS location_dest_id,
+           r.partner_id AS partner_id,
+           r.user_id AS user_id,
+           r.product_qty AS quantity,
+           FALSE AS from_reject
+      FROM repair_order r
+     WHERE r.lot_id IS NOT NULL AND r.serial_sent_date IS NOT NULL
 """)
 
 
@@ -143,6 +193,8 @@ class StockSerialHistory(models.Model):
             "purchase_line_id",
             "partner_id",
             "is_subcontract",
+            "repair_id",
+            "repair_line_type",
         ],
         "stock.location": ["usage", "scrap_location", "serial_is_reject"],
         "stock.picking": ["partner_id"],
@@ -155,6 +207,17 @@ class StockSerialHistory(models.Model):
             "reason",
             "location_id",
             "user_id",
+        ],
+        "repair.order": [
+            "lot_id",
+            "product_id",
+            "company_id",
+            "serial_sent_date",
+            "name",
+            "product_location_src_id",
+            "partner_id",
+            "user_id",
+            "product_qty",
         ],
     }
 
@@ -171,6 +234,7 @@ class StockSerialHistory(models.Model):
     scrap_id = fields.Many2one("stock.scrap", readonly=True)
     workorder_id = fields.Many2one("mrp.workorder", string="Work Order", readonly=True)
     operation_id = fields.Many2one("mrp.routing.workcenter", readonly=True)
+    repair_id = fields.Many2one("repair.order", string="Repair Order", readonly=True)
     purchase_line_id = fields.Many2one("purchase.order.line", readonly=True)
     location_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
@@ -181,15 +245,18 @@ class StockSerialHistory(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        # the view reads the hold log: its table must exist first, whatever
-        # order the registry initialises models in
+        # the view reads the hold log and the repairs' sent date: the table
+        # and the column must exist first, whatever order the registry
+        # initialises models in
         self.env["stock.serial.hold.log"]._auto_init()
+        self.env["repair.order"]._auto_init()
         self.env.cr.execute(
             SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s UNION ALL %s)",
+                "CREATE OR REPLACE VIEW %s AS (%s UNION ALL %s UNION ALL %s)",
                 SQL.identifier(self._table),
                 HISTORY_SELECT_SQL,
                 HOLD_SELECT_SQL,
+                REPAIR_SENT_SELECT_SQL,
             )
         )
 
@@ -202,6 +269,7 @@ class StockSerialHistory(models.Model):
             self.unbuild_id,
             self.scrap_id,
             self.purchase_line_id.order_id,
+            self.repair_id,
             self.move_id,
         ):
             if record:

@@ -1,0 +1,126 @@
+# Copyright 2026 Serial Tracking Founders
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Repair orders on serials: when a unit was sent to repair (its history),
+and the parts fitted in it checked before anything moves.
+
+What a repair does to a serial's history, status and genealogy is read from
+its done moves (stock_serial_history, stock_lot, stock_lot_genealogy)."""
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .stock_lot import GONE_STATUSES, SERIAL_STATUSES
+
+
+class RepairOrder(models.Model):
+    _inherit = "repair.order"
+
+    # The genealogy looks repairs up by the unit repaired: indexed.
+    lot_id = fields.Many2one(index="btree_not_null")
+    serial_sent_date = fields.Datetime(
+        string="Sent to Repair",
+        readonly=True,
+        copy=False,
+        help="When the order was confirmed: the unit's history shows it sent "
+        "to repair from then on.",
+    )
+
+    def init(self):
+        # ... and the parts of a repair by their order: Odoo leaves
+        # stock.move.repair_id without an index.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS stock_move_serial_repair_idx "
+                "ON stock_move (repair_id) WHERE repair_id IS NOT NULL"
+            )
+        )
+
+    def _action_repair_confirm(self):
+        drafts = self.filtered(lambda repair: repair.state == "draft")
+        result = super()._action_repair_confirm()
+        confirmed = drafts.filtered(lambda repair: repair.state == "confirmed")
+        if confirmed:
+            confirmed.write({"serial_sent_date": fields.Datetime.now()})
+            # the history is a view over this table: written now, read by SQL
+            confirmed.flush_recordset()
+            self.env["stock.lot"].invalidate_model(
+                ["serial_history_ids", "serial_history_count"]
+            )
+        return result
+
+    def action_repair_done(self):
+        self._serial_check_parts()
+        return super().action_repair_done()
+
+    def _serial_part_lines(self, line_types):
+        """Move lines of serials of these repairs' parts still to be done."""
+        return self.move_ids.filtered(
+            lambda move: (
+                move.repair_line_type in line_types
+                and move.state not in ("done", "cancel")
+                and move.product_id.tracking == "serial"
+            )
+        ).move_line_ids.filtered(lambda ml: ml.lot_id and ml.quantity > 0)
+
+    def _serial_check_parts(self):
+        """Refuse, naming them, serials to fit as parts that are not there to
+        be fitted: shipped, consumed (inside another unit), written off or
+        returned to the vendor, or not in stock where the part is taken from;
+        and serials to take out that are recorded somewhere else than inside
+        the unit. Checked before Odoo creates the repaired unit's move, so
+        that a refused repair writes nothing."""
+        errors = self._serial_check_parts_taken_out()
+        lines = self._serial_part_lines(("add",))
+        if not lines and not errors:
+            return
+        statuses = dict(SERIAL_STATUSES)
+        gone = lines.lot_id.filtered(lambda lot: lot.serial_status in GONE_STATUSES)
+        if gone:
+            errors.append(
+                _(
+                    "These serial numbers cannot be fitted in a repair, they are "
+                    "no longer in stock: %(names)s",
+                    names=", ".join(
+                        f"{lot.name} ({statuses[lot.serial_status]})" for lot in gone
+                    ),
+                )
+            )
+        errors += lines.filtered(
+            lambda ml: ml.lot_id not in gone
+        )._serial_check_source()
+        if errors:
+            raise UserError("\n".join(errors))
+
+    def _serial_check_parts_taken_out(self):
+        """Parts to take out must be inside the unit, as its genealogy has it
+        now. A serial with no record yet (a part the unit came with, named
+        only now) may be taken out; one recorded in stock, inside another
+        unit or gone may not."""
+        statuses = dict(SERIAL_STATUSES)
+        errors = []
+        for repair in self:
+            lines = repair._serial_part_lines(("remove", "recycle"))
+            inside = repair.lot_id.serial_component_lot_ids
+            foreign = lines.lot_id.filtered(
+                lambda lot, inside=inside: (
+                    lot not in inside and lot.serial_status not in (False, "planned")
+                )
+            )
+            if not foreign:
+                continue
+            names = []
+            for lot in foreign:
+                # where it is recorded instead: its status, the unit it is in
+                where = [statuses[lot.serial_status]]
+                where += lot.serial_parent_lot_ids.mapped("name")
+                names.append(f"{lot.name} ({', '.join(where)})")
+            errors.append(
+                _(
+                    "These serial numbers are not inside %(unit)s and cannot "
+                    "be taken out of it: %(names)s",
+                    unit=repair.lot_id.name or repair.name,
+                    names=", ".join(names),
+                )
+            )
+        return errors
