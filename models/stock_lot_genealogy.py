@@ -9,6 +9,14 @@ unbuild never reads as "C made of F"; the links of a build stay as its history.
 The recursive walk keeps one row per (start, serial, level, via, MO): bounded
 by edges x depth even on diamonds, and the depth cap ends cycles (refurbish
 loops).
+
+Repairs change what a unit is made of. A part fitted by a repair order on a
+serial (a done ``add`` move of the order) is a component of that serial from
+then on; a part taken out (a done ``remove`` or ``recycle`` move) is no longer
+one, from then on, whether a manufacturing order or an earlier repair put it
+in. The genealogy and the trace follow the unit as it is now; the trace can
+also show the parts taken out, as the unit was (``include_removed``). Both
+moves stay in the history of the part.
 """
 
 from collections import defaultdict
@@ -55,6 +63,82 @@ STEP_SQL = {
          AND nxt.lot_id IS NOT NULL AND nxt.lot_id <> cur.lot_id
     """),
 }
+
+
+# The repairs linking a serial to the next one, per direction: ``down`` from a
+# part (``cur``, its fitting move line) to the unit it was fitted into, ``up``
+# from a unit (``%(lot)s``) to the parts fitted into it (``nxt``).
+REPAIR_STEP_SQL = {
+    "down": """
+        SELECT ro.lot_id AS lot_id, ro.id AS repair_id, cur.date AS linked_date,
+               cur.id AS linked_line_id
+          FROM stock_move_line cur
+          JOIN stock_move cur_m ON cur_m.id = cur.move_id
+          JOIN repair_order ro ON ro.id = cur_m.repair_id
+         WHERE cur.lot_id = %(lot)s AND cur.state = 'done'
+           AND cur_m.repair_line_type = 'add'
+           AND ro.lot_id IS NOT NULL AND ro.lot_id <> cur.lot_id
+    """,
+    "up": """
+        SELECT nxt.lot_id AS lot_id, ro.id AS repair_id, nxt.date AS linked_date,
+               nxt.id AS linked_line_id
+          FROM repair_order ro
+          JOIN stock_move nxt_m
+            ON nxt_m.repair_id = ro.id AND nxt_m.repair_line_type = 'add'
+          JOIN stock_move_line nxt ON nxt.move_id = nxt_m.id
+         WHERE ro.lot_id = %(lot)s AND nxt.state = 'done'
+           AND nxt.lot_id IS NOT NULL AND nxt.lot_id <> ro.lot_id
+    """,
+}
+
+
+def genealogy_step_sql(direction, lot):
+    """The serials one level from the serial ``lot`` (an SQL expression), in
+    ``direction``: rows ``lot_id, production_id, repair_id`` (the MO or the
+    repair that links them) and ``removed_repair_id``, the repair that took
+    the part out of the unit since (NULL while it is inside)."""
+    if direction == "down":
+        unit, part = SQL("n.lot_id"), lot
+    else:
+        unit, part = lot, SQL("n.lot_id")
+    return SQL(
+        """
+        SELECT n.lot_id, n.production_id, n.repair_id,
+               removed.repair_id AS removed_repair_id
+          FROM (
+            SELECT nxt.lot_id, %(link)s AS production_id,
+                   NULL::integer AS repair_id,
+                   %(linked)s.date AS linked_date, %(linked)s.id AS linked_line_id
+              FROM stock_move_line cur
+            %(step)s
+               AND cur.lot_id = %(lot)s
+            UNION ALL
+            SELECT lot_id, NULL::integer, repair_id, linked_date, linked_line_id
+              FROM (%(repair_step)s) fitted
+          ) n
+          LEFT JOIN LATERAL (
+            SELECT out_m.repair_id
+              FROM stock_move_line out_ml
+              JOIN stock_move out_m ON out_m.id = out_ml.move_id
+              JOIN repair_order out_ro ON out_ro.id = out_m.repair_id
+             WHERE out_ml.lot_id = %(part)s AND out_ml.state = 'done'
+               AND out_m.repair_line_type IN ('remove', 'recycle')
+               AND out_ro.lot_id = %(unit)s
+               -- taken out after it went in (the later line among equal dates)
+               AND (out_ml.date, out_ml.id) > (n.linked_date, n.linked_line_id)
+             ORDER BY out_ml.date, out_ml.id
+             LIMIT 1
+          ) removed ON TRUE
+        """,
+        link=LINK_SQL[direction],
+        # the line that put the part in: its consumption, from either side
+        linked=SQL("cur" if direction == "down" else "nxt"),
+        step=STEP_SQL[direction],
+        lot=lot,
+        repair_step=SQL(REPAIR_STEP_SQL[direction], lot=lot),
+        part=part,
+        unit=unit,
+    )
 
 
 class StockLot(models.Model):
@@ -151,28 +235,31 @@ class StockLot(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT cur.lot_id, array_agg(DISTINCT nxt.lot_id)
-                  FROM stock_move_line cur
-                %(step)s
-                   AND cur.lot_id = ANY(%(ids)s)
-                 GROUP BY cur.lot_id
+                SELECT s.lot_id, array_agg(DISTINCT n.lot_id)
+                  FROM unnest(%(ids)s::integer[]) AS s(lot_id)
+                 CROSS JOIN LATERAL (%(step)s) n
+                 WHERE n.removed_repair_id IS NULL
+                 GROUP BY s.lot_id
                 """,
-                step=STEP_SQL[direction],
+                step=genealogy_step_sql(direction, SQL("s.lot_id")),
                 ids=ids,
             )
         )
         return dict(self.env.cr.fetchall())
 
-    def _serial_trace_rows(self, direction, max_depth=None):
+    def _serial_trace_rows(self, direction, max_depth=None, include_removed=False):
         """Walk the genealogy from these lots, ``down`` (what they went into)
         or ``up`` (what they are made of), to any depth (or ``max_depth``
-        levels), in one recursive query.
+        levels), in one recursive query: as the units are now, or with
+        ``include_removed`` also through the parts repairs took out of them.
 
         :return: list of dicts ``start_id, lot_id, level, via_lot_id,
-            production_id``, one per (start, reached lot) at its smallest
-            level; the starts themselves come at level 0. ``via_lot_id`` is
-            the lot one level closer to the start and ``production_id`` the
-            MO that links them.
+            production_id, repair_id, removed_repair_id``, one per (start,
+            reached lot) at its smallest level (a part inside before one taken
+            out); the starts themselves come at level 0. ``via_lot_id`` is
+            the lot one level closer to the start, ``production_id`` the MO
+            or ``repair_id`` the repair that links them, ``removed_repair_id``
+            the repair that took the part out since.
         """
         if direction not in STEP_SQL:
             raise UserError(_("Unknown trace direction: %(dir)s", dir=direction))
@@ -185,25 +272,30 @@ class StockLot(models.Model):
             SQL(
                 """
                 WITH RECURSIVE trace(start_id, lot_id, level, via_lot_id,
-                                     production_id) AS (
-                    SELECT s, s, 0, NULL::integer, NULL::integer
+                                     production_id, repair_id,
+                                     removed_repair_id) AS (
+                    SELECT s, s, 0, NULL::integer, NULL::integer,
+                           NULL::integer, NULL::integer
                       FROM unnest(%(starts)s::integer[]) AS s
                     UNION
-                    SELECT t.start_id, nxt.lot_id, t.level + 1, t.lot_id, %(link)s
+                    SELECT t.start_id, n.lot_id, t.level + 1, t.lot_id,
+                           n.production_id, n.repair_id, n.removed_repair_id
                       FROM trace t
-                      JOIN stock_move_line cur
-                        ON cur.lot_id = t.lot_id AND t.level < %(depth)s
-                    %(step)s
+                     CROSS JOIN LATERAL (%(step)s) n
+                     WHERE t.level < %(depth)s
+                       AND (%(include_removed)s OR n.removed_repair_id IS NULL)
                 )
                 SELECT DISTINCT ON (start_id, lot_id)
-                       start_id, lot_id, level, via_lot_id, production_id
+                       start_id, lot_id, level, via_lot_id, production_id,
+                       repair_id, removed_repair_id
                   FROM trace
-                 ORDER BY start_id, lot_id, level, via_lot_id NULLS FIRST
+                 ORDER BY start_id, lot_id, level,
+                          removed_repair_id IS NOT NULL, via_lot_id NULLS FIRST
                 """,
                 starts=ids,
                 depth=depth,
-                link=LINK_SQL[direction],
-                step=STEP_SQL[direction],
+                step=genealogy_step_sql(direction, SQL("t.lot_id")),
+                include_removed=bool(include_removed),
             )
         )
         return self.env.cr.dictfetchall()

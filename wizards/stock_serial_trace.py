@@ -15,7 +15,8 @@ from ..models.stock_serial_history import HISTORY_TYPES
 LAST_MOVE_SQL = """
     SELECT DISTINCT ON (h.lot_id)
            h.lot_id, h.move_type, h.reference, h.date, h.picking_id,
-           h.production_id, h.unbuild_id, h.scrap_id, h.move_id, h.partner_id
+           h.production_id, h.unbuild_id, h.scrap_id, h.repair_id, h.move_id,
+           h.partner_id
       FROM stock_serial_history h
      WHERE h.lot_id = ANY(%s) AND h.move_id IS NOT NULL
      ORDER BY h.lot_id, h.date DESC, h.id DESC
@@ -51,6 +52,12 @@ class StockSerialTrace(models.TransientModel):
     max_depth = fields.Integer(
         string="Levels",
         help="How many levels to follow; 0 follows every level.",
+    )
+    include_removed = fields.Boolean(
+        string="Show Removed Parts",
+        help="Also follow the parts that repairs took out, as the units were "
+        "before (they are marked with the repair that removed them). "
+        "Unticked, the trace shows the units as they are now.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
@@ -123,7 +130,11 @@ class StockSerialTrace(models.TransientModel):
         serial reached with its status, last document and customer."""
         self.ensure_one()
         starts = self.lot_id | self.extra_lot_ids
-        rows = starts._serial_trace_rows(self.direction, self.max_depth or None)
+        rows = starts._serial_trace_rows(
+            self.direction,
+            self.max_depth or None,
+            include_removed=self.include_removed,
+        )
         best = {}
         for row in rows:
             known = best.get(row["lot_id"])
@@ -153,6 +164,8 @@ class StockSerialTrace(models.TransientModel):
                     "lot_id": lot.id,
                     "via_lot_id": row["via_lot_id"],
                     "production_id": row["production_id"],
+                    "repair_id": row["repair_id"],
+                    "removed_repair_id": row["removed_repair_id"],
                     "serial_status": lot.serial_status,
                     "last_move_type": last.get("move_type"),
                     "document_ref": last.get("reference"),
@@ -180,6 +193,7 @@ class StockSerialTrace(models.TransientModel):
                 ("production_id", "mrp.production"),
                 ("unbuild_id", "mrp.unbuild"),
                 ("scrap_id", "stock.scrap"),
+                ("repair_id", "repair.order"),
                 ("move_id", "stock.move"),
             ):
                 if row[field]:
@@ -200,6 +214,8 @@ class StockSerialTrace(models.TransientModel):
             _("Document"),
             _("Via"),
             _("Manufacturing Order"),
+            _("Repair Order"),
+            _("Removed in Repair"),
             _("Location"),
             _("Customer"),
             _("Delivery Date"),
@@ -219,6 +235,8 @@ class StockSerialTrace(models.TransientModel):
                 line.document_ref or "",
                 line.via_lot_id.name or "",
                 line.production_id.name or "",
+                line.repair_id.name or "",
+                line.removed_repair_id.name or "",
                 line.location_id.display_name or "",
                 line.customer_id.display_name or "",
                 fields.Datetime.to_string(line.delivery_date) or "",
@@ -298,6 +316,19 @@ class StockSerialTraceLine(models.TransientModel):
         string="Manufacturing Order",
         readonly=True,
         help="The order that links this serial to the one it came via.",
+    )
+    repair_id = fields.Many2one(
+        "repair.order",
+        string="Repair Order",
+        readonly=True,
+        help="The repair that fitted this part in the serial it came via.",
+    )
+    removed_repair_id = fields.Many2one(
+        "repair.order",
+        string="Removed in Repair",
+        readonly=True,
+        help="The repair that took this part out of the serial it came via: "
+        "it was inside, it is no longer.",
     )
     document_ref = fields.Char(string="Document", readonly=True)
     document_model = fields.Char(readonly=True)
