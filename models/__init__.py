@@ -38,3 +38,4 @@ from . import stock_serial_relocation
 from . import stock_lot_relocation
 from . import stock_picking_relocation
 from . import repair_order
+from . import stock_lot_repair
