@@ -30,3 +30,4 @@ from . import test_relocation
 from . import test_screens
 from . import test_lib_errors
 from . import test_subcontracting
+from . import test_repair
