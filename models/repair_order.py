@@ -35,6 +35,17 @@ class RepairOrder(models.Model):
                 "ON stock_move (repair_id) WHERE repair_id IS NOT NULL"
             )
         )
+        # Orders confirmed before the add-on was installed have no sent date:
+        # Odoo keeps no confirmation date, their creation is the closest one.
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE repair_order SET serial_sent_date = create_date
+                 WHERE serial_sent_date IS NULL
+                   AND state IN ('confirmed', 'under_repair', 'done')
+                """
+            )
+        )
 
     def _action_repair_confirm(self):
         drafts = self.filtered(lambda repair: repair.state == "draft")

@@ -230,6 +230,23 @@ class TestSerialRepair(SerialCase):
         search = self.env.ref("stock_serial_tracking.view_stock_lot_search_serial")
         self.assertIn('name="serial_in_repair"', search.arch)
 
+    def test_repairs_confirmed_before_install_get_their_sent_row(self):
+        """Orders confirmed before the add-on kept no sent date: the upgrade
+        dates them at their creation, so the unit still shows them."""
+        pack, _cell = self._built_pack("CELL-I")
+        repair = self._repair(pack)
+        draft = self.env["repair.order"].create(
+            {"product_id": pack.product_id.id, "lot_id": pack.id}
+        )
+        (repair | draft).serial_sent_date = False
+        self.env.flush_all()
+        self.assertNotIn("repair_sent", self._history_types(pack))
+        self.env["repair.order"].init()
+        self.env.invalidate_all()
+        self.assertEqual(repair.serial_sent_date, repair.create_date)
+        self.assertFalse(draft.serial_sent_date, "never confirmed")
+        self.assertEqual(self._history_types(pack).count("repair_sent"), 1)
+
     # ------------------------------------------------------------------ bad input
     def test_fitting_a_shipped_serial_is_refused(self):
         pack, _cell = self._built_pack("CELL-P")
