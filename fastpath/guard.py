@@ -15,8 +15,9 @@ are either reproduced by the fast path or never apply to what it takes
 (e.g. stock_account's move line ``_action_done`` acts on products valued by
 lot, which no fast path takes; mrp_subcontracting's move line ``write`` keeps
 a subcontracting order's serial in step with its receipt line, and no fast
-path writes the serial of a subcontracted receipt's lines). Adding a module there means reading its
-overrides of every method below and extending the equivalence tests.
+path writes the serial of a subcontracted receipt's lines). Adding a module
+there means reading its overrides of every method below and extending the
+equivalence tests.
 """
 
 MODULE = __name__.split(".")[2]  # stock_serial_tracking

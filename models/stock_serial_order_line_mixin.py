@@ -22,6 +22,7 @@ class StockSerialOrderLineMixin(models.AbstractModel):
     _description = "Serial Numbers on Order Lines"
 
     serial_serial_count = fields.Integer(
+        string="Serials",
         compute="_compute_serial_tracing_state",
         store=True,
     )
