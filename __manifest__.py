@@ -79,6 +79,7 @@
             "stock_serial_tracking/static/src/js/serial_scan_field.js",
             "stock_serial_tracking/static/src/js/sml_pick_from.js",
             "stock_serial_tracking/static/src/xml/serial_scan_field.xml",
+            "stock_serial_tracking/static/src/scss/serial_trace.scss",
         ],
         "web.assets_tests": [
             "stock_serial_tracking/static/tests/tours/*.js",

@@ -121,7 +121,8 @@ class StockSerialTrace(models.TransientModel):
         return self._get_records_action(
             name=_("Trace %(serial)s", serial=self.lot_id.name),
             target="new",
-            # a trace is a wide table: the dialog takes the width of the screen
+            # a trace is a wide table: the widest dialog, which the add-on's
+            # style widens to the screen (static/src/scss/serial_trace.scss)
             context=dict(self.env.context, dialog_size="extra-large"),
         )
 
