@@ -89,6 +89,10 @@ class TestSerialRepair(SerialCase):
             self._history_types(old), ["repair_remove", "consume", "receive"]
         )
         self.assertEqual(self._history_types(new), ["repair_add", "receive"])
+        # the genealogy says which repair fitted the new part; the old one
+        # went in by the order that built the pack
+        self.assertEqual(new.serial_fitted_repair_id, repair)
+        self.assertFalse(old.serial_fitted_repair_id)
         for lot in pack | old | new:
             row = lot.serial_history_ids[0]
             self.assertEqual(row.repair_id, repair, lot.name)
