@@ -5,7 +5,7 @@ from .common import confirmed_transfer
 
 @tagged("post_install", "-at_install")
 class TestSerialEntryTour(HttpCase):
-    def _tour_receipt(self, product, qty):
+    def _tour_receipt(self, product, qty, partner=None):
         """A confirmed receipt of ``qty`` units of ``product``."""
         warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", self.env.company.id)], limit=1
@@ -17,6 +17,7 @@ class TestSerialEntryTour(HttpCase):
             warehouse.lot_stock_id,
             product,
             qty,
+            partner,
         )
 
     def test_paste_apply_validate(self):
@@ -32,6 +33,35 @@ class TestSerialEntryTour(HttpCase):
             sorted(lots.mapped("name")), ["TOUR-001", "TOUR-002", "TOUR-003"]
         )
         self.assertEqual(set(lots.mapped("serial_status")), {"received"})
+
+    def test_subcontracted_receipt(self):
+        """The same entry on a receipt from a subcontractor: the serials typed
+        are the units it built, one subcontracting order each."""
+        subcontractor = self.env["res.partner"].create(
+            {"name": "Tour Subcontractor", "company_id": self.env.company.id}
+        )
+        product = self.env["product.product"].create(
+            {"name": "Tour Frame", "is_storable": True, "tracking": "serial"}
+        )
+        self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "type": "subcontract",
+                "subcontractor_ids": [(4, subcontractor.id)],
+            }
+        )
+        picking = self._tour_receipt(product, 3, subcontractor)
+        self.assertTrue(picking.move_ids.is_subcontract)
+        url = f"/odoo/action-stock.action_picking_tree_all/{picking.id}"
+        self.start_tour(url, "stock_serial_tracking_entry_tour", login="admin")
+        self.assertEqual(picking.state, "done")
+        lots = picking.move_line_ids.lot_id
+        self.assertEqual(
+            sorted(lots.mapped("name")), ["TOUR-001", "TOUR-002", "TOUR-003"]
+        )
+        self.assertEqual(lots.supplier_id, subcontractor)
+        self.assertEqual(len(lots.production_id), 3)
+        self.assertEqual(set(lots.production_id.mapped("state")), {"done"})
 
     def test_auto_number_tab_previews_and_applies(self):
         product = self.env["product.product"].create(
