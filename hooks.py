@@ -52,5 +52,6 @@ def uninstall_hook(env):
         "stock_lot_serial_product_name_uniq",
         "stock_lot_serial_status_company_idx",
         "stock_move_line_serial_done_idx",
+        "stock_move_serial_repair_idx",
     ):
         env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))

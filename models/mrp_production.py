@@ -25,7 +25,9 @@ class MrpProduction(models.Model):
         validated (which checks them again)."""
         self.ensure_one()
         lines = self.move_raw_ids.move_line_ids.filtered(
-            lambda ml: ml.lot_id and ml.quantity > 0
+            lambda ml: (
+                ml.lot_id and ml.quantity > 0 and ml.product_id.tracking == "serial"
+            )
         )
         # a subcontractor records from the portal, without access to stock:
         # where the serials are is read for the check only

@@ -51,16 +51,21 @@ DERIVED_FIELDS = (
     ("received_date", "COALESCE(agg.received_date, lot.received_date)"),
     ("shipped_date", "COALESCE(agg.shipped_date, lot.shipped_date)"),
     ("production_id", "COALESCE(agg.production_id, lot.production_id)"),
+    # the order that consumed it last, unless a repair fitted it since (the
+    # repair is then what it is in: no order)
     (
         "consumed_production_id",
-        "COALESCE(agg.consumed_production_id, lot.consumed_production_id)",
+        """CASE WHEN agg.went_in THEN agg.consumed_production_id
+                ELSE lot.consumed_production_id END""",
     ),
 )
 
 # The status a history line of each type leaves the serial in (None: the line
 # does not change it). A part fitted in a repair is inside the unit as a
-# consumed component is; a part taken out is where it went: back in stock, or
-# scrapped; the repaired unit keeps its status.
+# consumed component is; a part taken out is where it went: back in stock, in
+# a reject location, scrapped, back to its vendor; the repaired unit keeps its
+# status, unless the repair takes it out of a reject location (reworked) or
+# into one, as a move would.
 _STATUS_OF_LINE_SQL = """
     CASE hist.move_type
         WHEN 'receive' THEN 'received'
@@ -82,7 +87,14 @@ _STATUS_OF_LINE_SQL = """
         WHEN 'repair_add' THEN 'consumed'
         WHEN 'repair_remove' THEN CASE
             WHEN dl.scrap_location OR dl.usage = 'inventory' THEN 'written_off'
-            WHEN dl.usage IN ('internal', 'transit') THEN 'received' END
+            WHEN dl.serial_is_reject THEN 'rejected'
+            WHEN dl.usage IN ('internal', 'transit') THEN 'received'
+            WHEN dl.usage = 'supplier' THEN 'vendor_returned'
+            WHEN dl.usage = 'customer' THEN 'shipped' END
+        WHEN 'repair' THEN CASE
+            WHEN dl.serial_is_reject AND NOT hist.from_reject THEN 'rejected'
+            WHEN hist.from_reject AND NOT COALESCE(dl.serial_is_reject, FALSE)
+            THEN 'received' END
     END
 """
 
@@ -115,8 +127,10 @@ def derived_fields_sql(where):
                          (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
                               FILTER (WHERE h.move_type = 'build'))[1] AS production_id,
                          (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
-                              FILTER (WHERE h.move_type = 'consume'))[1]
-                              AS consumed_production_id
+                              FILTER (WHERE h.move_type IN ('consume', 'repair_add')))[1]
+                              AS consumed_production_id,
+                         bool_or(h.move_type IN ('consume', 'repair_add'))
+                              AS went_in
                     FROM (
                         SELECT hist.*, %(status_of_line)s AS status
                           FROM (%(history)s AND ml.lot_id = lot.id) hist

@@ -268,7 +268,8 @@ class StockMoveLine(models.Model):
     def _serial_comes_back(self, last):
         """True when this line brings a serial back from where its last move
         took it, as a correction of that move: out of the scrap location it
-        was scrapped to (a scrap made by mistake), from the vendor it was
+        was scrapped to (a scrap made by mistake, or a part a repair took out
+        and scrapped), from the vendor it was
         returned to (a repair or replacement of the same unit), or out of
         production again after its own unbuild (a rework keeps its serial).
         The history keeps both moves. A part taken out of a unit under repair
@@ -282,7 +283,9 @@ class StockMoveLine(models.Model):
             return False
         move_type, destination, partner = last
         source = self.location_id
-        if move_type == "scrap":
+        if move_type == "scrap" or (
+            move_type == "repair_remove" and destination.scrap_location
+        ):
             return source == destination
         if move_type == "vendor_return":
             vendor = self.picking_id.partner_id or self.move_id.partner_id

@@ -118,10 +118,11 @@ class StockPicking(models.Model):
     def _sanity_check(self, separate_pickings=True):
         # the first step of validation that sees the lines of a draft receipt
         # confirmed by Validate: the auto-numbered serials are named here,
-        # before Odoo and the add-on look for missing serials
+        # before Odoo and the add-on look for missing serials (and after the
+        # subcontracted components are checked: a refusal takes no number)
+        self._serial_check_subcontract_components()
         self.move_ids._serial_autonumber_unnamed_lines()
         self._serial_check_missing_serials()
-        self._serial_check_subcontract_components()
         return super()._sanity_check(separate_pickings=separate_pickings)
 
     def _serial_check_subcontract_components(self):
@@ -133,7 +134,9 @@ class StockPicking(models.Model):
             lambda p: p.state not in ("done", "cancel")
         )
         lines = productions.move_raw_ids.move_line_ids.filtered(
-            lambda ml: ml.lot_id and ml.quantity > 0
+            lambda ml: (
+                ml.lot_id and ml.quantity > 0 and ml.product_id.tracking == "serial"
+            )
         )
         errors = lines._serial_check_source()
         if errors:

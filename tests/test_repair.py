@@ -193,10 +193,61 @@ class TestSerialRepair(SerialCase):
         pack.invalidate_recordset()
         self.assertFalse(pack.serial_component_lot_ids, "the pack has no cell now")
         self.assertFalse(pack.serial_has_genealogy)
+        # scrapped by mistake: it comes back out of the scrap location, as a
+        # scrapped serial does
+        back = self._picking(
+            self.warehouse.int_type_id,
+            repair.parts_location_id,
+            self.stock,
+            self.cell,
+            1,
+        )
+        self._set_lines(back, [cell])
+        self._validate(back)
+        self.assertEqual(cell.serial_status, "received")
+
+    def test_repair_of_a_rejected_unit(self):
+        """A rejected unit repaired out of the reject location is in stock
+        again; one repaired into it is rejected."""
+        pack, _cell = self._built_pack("CELL-R")
+        pack.action_reject("Does not charge")
+        reject = self.company.serial_reject_location_id
+        self.assertEqual(pack.serial_status, "rejected")
+        form = Form(self.env["repair.order"])
+        form.product_id = pack.product_id
+        form.lot_id = pack
+        repair = form.save()
+        # where the unit is and goes (in the form with multi-locations only)
+        repair.write(
+            {
+                "location_id": reject.id,
+                "product_location_src_id": reject.id,
+                "product_location_dest_id": self.stock.id,
+            }
+        )
+        repair.action_validate()
+        repair.action_repair_start()
+        repair.action_repair_end()
+        self.assertEqual(self._history_types(pack)[0], "repair")
+        self.assertEqual(pack.serial_status, "received")
+        self.assertEqual(pack.serial_availability, "available")
+        again = repair.copy(
+            {
+                "lot_id": pack.id,
+                "location_id": self.stock.id,
+                "product_location_src_id": self.stock.id,
+                "product_location_dest_id": reject.id,
+            }
+        )
+        again.action_validate()
+        again.action_repair_start()
+        again.action_repair_end()
+        self.assertEqual(pack.serial_status, "rejected")
 
     def test_refit_after_removal(self):
         """A part taken out and fitted back by a later repair is inside again."""
         pack, cell = self._built_pack("CELL-R")
+        self.assertEqual(cell.consumed_production_id, pack.production_id)
         first = self._repair(pack, remove=cell)
         first.action_repair_start()
         first.action_repair_end()
@@ -205,6 +256,9 @@ class TestSerialRepair(SerialCase):
         second.action_repair_start()
         second.action_repair_end()
         self.assertEqual(cell.serial_status, "consumed")
+        # in by the repair now, not by the order that built the pack
+        self.assertFalse(cell.consumed_production_id)
+        self.assertEqual(cell.serial_fitted_repair_id, second)
         for lot in pack | cell:
             lot.invalidate_recordset()
         self.assertEqual(pack.serial_component_lot_ids, cell)

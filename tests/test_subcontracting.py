@@ -215,6 +215,33 @@ class TestSerialSubcontracting(SerialCase):
             motor.quant_ids.filtered(lambda q: q.quantity > 0).location_id, self.stock
         )
 
+    def test_lot_components_keep_odoo_rules(self):
+        """Only serials are held to where they are: a component tracked by
+        lot is recorded as Odoo lets it, from stock the subcontractor has."""
+        self.bom_scooter.bom_line_ids = [
+            Command.create({"product_id": self.lot_product.id, "product_qty": 1})
+        ]
+        powder = self.env["stock.lot"].create(
+            {"name": "PWD-1", "product_id": self.lot_product.id}
+        )
+        receipt = self._subcontract_receipt(1)
+        action = receipt.action_record_components()
+        production = self.env["mrp.production"].browse(action["res_id"])
+        form = Form(
+            production.with_context(**action["context"]), view=action["view_id"]
+        )
+        form.qty_producing = 1
+        form.lot_producing_id = self.env["stock.lot"].create(
+            {"name": "ESC-90", "product_id": self.scooter.id}
+        )
+        for index in range(len(form.move_line_raw_ids)):
+            with form.move_line_raw_ids.edit(index) as line:
+                if line.product_id == self.lot_product:
+                    line.lot_id = powder
+        form.save().subcontracting_record_component()
+        self._validate(receipt)
+        self.assertEqual(production.state, "done")
+
     def test_purchase_preassigned_serials_fill_subcontract_receipt(self):
         """Serials typed on the subcontracting PO line fill its receipt."""
         order = self.env["purchase.order"].create(
