@@ -127,7 +127,8 @@ def derived_fields_sql(where):
                          (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
                               FILTER (WHERE h.move_type = 'build'))[1] AS production_id,
                          (array_agg(h.production_id ORDER BY h.date DESC, h.id DESC)
-                              FILTER (WHERE h.move_type IN ('consume', 'repair_add')))[1]
+                              FILTER (WHERE h.move_type IN
+                                      ('consume', 'repair_add')))[1]
                               AS consumed_production_id,
                          bool_or(h.move_type IN ('consume', 'repair_add'))
                               AS went_in
