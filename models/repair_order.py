@@ -10,7 +10,7 @@ from odoo import _, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .stock_lot import GONE_STATUSES, SERIAL_STATUSES
+from .stock_lot import GONE_STATUSES
 
 
 class RepairOrder(models.Model):
@@ -81,11 +81,12 @@ class RepairOrder(models.Model):
         and serials to take out that are recorded somewhere else than inside
         the unit. Checked before Odoo creates the repaired unit's move, so
         that a refused repair writes nothing."""
-        errors = self._serial_check_parts_taken_out()
+        errors = self._serial_check_units()
+        errors += self._serial_check_parts_taken_out()
         lines = self._serial_part_lines(("add",))
         if not lines and not errors:
             return
-        statuses = dict(SERIAL_STATUSES)
+        statuses = self._serial_status_labels()
         gone = lines.lot_id.filtered(lambda lot: lot.serial_status in GONE_STATUSES)
         if gone:
             errors.append(
@@ -100,15 +101,49 @@ class RepairOrder(models.Model):
         errors += lines.filtered(
             lambda ml: ml.lot_id not in gone
         )._serial_check_source()
+        errors += lines._serial_check_hold()
         if errors:
             raise UserError("\n".join(errors))
+
+    def _serial_status_labels(self):
+        """{status: its label in the user's language}."""
+        field = self.env["stock.lot"]._fields["serial_status"]
+        return dict(field._description_selection(self.env))
+
+    def _serial_check_units(self):
+        """The serial repaired must be where the repair takes it from: Odoo
+        would move it from there when the repair is done, leaving it at -1."""
+        errors = []
+        units = self.filtered(
+            lambda repair: (
+                repair.lot_id
+                and repair.product_id.tracking == "serial"
+                and repair.product_location_src_id.usage in ("internal", "transit")
+            )
+        )
+        locations_by_lot = units.lot_id._serial_locations_in_stock()
+        for repair in units:
+            locations = locations_by_lot[repair.lot_id]
+            if repair.product_location_src_id._serial_contains_any(locations):
+                continue
+            errors.append(
+                _(
+                    "%(serial)s is not in %(location)s, where %(repair)s takes it "
+                    "from (it is at: %(where)s)",
+                    serial=repair.lot_id.name,
+                    location=repair.product_location_src_id.display_name,
+                    repair=repair.name,
+                    where=repair.lot_id._serial_whereabouts(locations),
+                )
+            )
+        return errors
 
     def _serial_check_parts_taken_out(self):
         """Parts to take out must be inside the unit, as its genealogy has it
         now. A serial with no record yet (a part the unit came with, named
         only now) may be taken out; one recorded in stock, inside another
         unit or gone may not."""
-        statuses = dict(SERIAL_STATUSES)
+        statuses = self._serial_status_labels()
         errors = []
         for repair in self:
             lines = repair._serial_part_lines(("remove", "recycle"))

@@ -306,6 +306,20 @@ class TestSerialRepair(SerialCase):
         self.assertEqual(self._history_types(pack).count("repair_sent"), 1)
 
     # ------------------------------------------------------------------ bad input
+    def test_repair_of_a_unit_elsewhere_is_refused(self):
+        """The repaired serial must be where the repair takes it from: the
+        refusal names it and where it is, before anything moves."""
+        pack, _cell = self._built_pack("CELL-E")
+        repair = self._repair(pack)
+        repair.action_repair_start()
+        self._deliver(pack)
+        self.assertRefused(
+            UserError,
+            f"{pack.name} is not in .*{repair.name}.*Shipped",
+            repair.action_repair_end,
+        )
+        self.assertEqual(repair.state, "under_repair")
+
     def test_fitting_a_shipped_serial_is_refused(self):
         pack, _cell = self._built_pack("CELL-P")
         self._receive(["CELL-GONE"], product=self.cell)
