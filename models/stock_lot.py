@@ -188,7 +188,14 @@ class StockLot(models.Model):
         "this company; a unique constraint on it and the name enforces that.",
     )
     supplier_id = fields.Many2one("res.partner", index="btree_not_null", readonly=True)
-    customer_id = fields.Many2one("res.partner", index="btree_not_null", readonly=True)
+    # Who a unit went to is for the company's own users: Odoo's subcontracting
+    # lets a subcontractor on the portal read the serials it builds.
+    customer_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        readonly=True,
+        groups="base.group_user",
+    )
     purchase_line_id = fields.Many2one(
         "purchase.order.line",
         string="Purchase Order Line",
@@ -200,7 +207,7 @@ class StockLot(models.Model):
         related="purchase_line_id.order_id", string="Purchase Order"
     )
     received_date = fields.Datetime(readonly=True, copy=False)
-    shipped_date = fields.Datetime(readonly=True, copy=False)
+    shipped_date = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     production_id = fields.Many2one(
         "mrp.production",
         string="Built by",
@@ -219,7 +226,9 @@ class StockLot(models.Model):
         "stock.serial.history", "lot_id", string="History", readonly=True
     )
     serial_history_count = fields.Integer(compute="_compute_serial_history_count")
-    serial_reject_reason = fields.Text(string="Reject Reason", readonly=True)
+    serial_reject_reason = fields.Text(
+        string="Reject Reason", readonly=True, groups="base.group_user"
+    )
     serial_is_serial = fields.Boolean(
         compute="_compute_serial_is_serial",
         help="Technical: the product is tracked by unique serial number.",

@@ -20,7 +20,9 @@ class StockLot(models.Model):
         help="Reservation, delivery, consumption and scrap refuse this serial "
         "until the hold is released.",
     )
-    serial_hold_reason = fields.Text(string="Hold Reason", readonly=True, copy=False)
+    serial_hold_reason = fields.Text(
+        string="Hold Reason", readonly=True, copy=False, groups="base.group_user"
+    )
     serial_hold_date = fields.Datetime(
         string="On Hold Since", readonly=True, copy=False
     )

@@ -21,6 +21,7 @@ class StockLot(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="base.group_user",
         ondelete="set null",
         help="The sale order line this serial was chosen for (while in stock) "
         "or sold on (once delivered).",

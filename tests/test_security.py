@@ -30,6 +30,37 @@ class TestSerialSecurity(SerialCase):
                 {"product_id": self.product.id}
             )
 
+    def test_subcontractor_on_the_portal_sees_no_customer(self):
+        """Odoo's subcontracting shows a subcontractor on the portal the
+        serials of the products it builds: not whom they were shipped to."""
+        subcontractor = self.env["res.partner"].create({"name": "Portal Builder"})
+        self.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": self.product.product_tmpl_id.id,
+                "type": "subcontract",
+                "subcontractor_ids": [(4, subcontractor.id)],
+            }
+        )
+        portal = new_test_user(
+            self.env,
+            "serial_portal_builder",
+            groups="base.group_portal",
+            partner_id=subcontractor.id,
+        )
+        lots = self._ship(["SEC-9"])
+        seen = self.env["stock.lot"].with_user(portal).search([])
+        self.assertEqual(seen, lots, "Odoo's subcontracting rule")
+        self.assertEqual(seen.read(["name"])[0]["name"], "SEC-9")
+        for field in (
+            "customer_id",
+            "shipped_date",
+            "sale_line_id",
+            "serial_hold_reason",
+            "serial_reject_reason",
+        ):
+            with self.assertRaises(AccessError, msg=field):
+                seen.read([field])
+
     def test_history_is_read_only(self):
         self._receive(["SEC-2"])
         user = new_test_user(self.env, "serial_ro", groups="stock.group_stock_manager")
