@@ -355,6 +355,23 @@ class SerialCase(TransactionCase):
         self.assertEqual(production.state, "done")
         return production.lot_producing_id
 
+    # ------------------------------------------------------------------ history, trace
+    def _history_types(self, lot):
+        """The history types of ``lot``, newest first, read again."""
+        lot.invalidate_recordset()
+        return lot.serial_history_ids.mapped("move_type")
+
+    def _trace(self, lot, direction="down", **values):
+        """The trace wizard from ``lot``, traced."""
+        trace = self.env["stock.serial.trace"].create(
+            dict(lot_id=lot.id, direction=direction, **values)
+        )
+        trace.action_trace()
+        return trace
+
+    def _levels(self, trace):
+        return {line.lot_id.name: line.level for line in trace.line_ids}
+
     def _scrap(self, lot, qty=1, location=None):
         return self.env["stock.scrap"].create(
             {

@@ -34,21 +34,6 @@ class TestSerialMrp(SerialCase):
         cls.bom_bike = cls._bom(cls.bike, [(cls.pack, 1), (cls.screw, 2)])
         cls.customer2 = cls.env["res.partner"].create({"name": "Second Customer"})
 
-    # ------------------------------------------------------------------ helpers
-    def _history_types(self, lot):
-        lot.invalidate_recordset()
-        return lot.serial_history_ids.mapped("move_type")
-
-    def _trace(self, lot, direction="down", **values):
-        trace = self.env["stock.serial.trace"].create(
-            dict(lot_id=lot.id, direction=direction, **values)
-        )
-        trace.action_trace()
-        return trace
-
-    def _levels(self, trace):
-        return {line.lot_id.name: line.level for line in trace.line_ids}
-
     # ------------------------------------------------------------------ numbering
     def test_single_mo_numbering_consumption_and_labels(self):
         self._receive(["CELL-1"], product=self.cell)

@@ -18,10 +18,6 @@ class TestSerialRepair(SerialCase):
         cls._battery_pack()
 
     # ------------------------------------------------------------------ helpers
-    def _history_types(self, lot):
-        lot.invalidate_recordset()
-        return lot.serial_history_ids.mapped("move_type")
-
     def _built_pack(self, cell_name):
         """A pack built from a new cell: (pack, cell)."""
         self._receive([cell_name], product=self.cell)
@@ -49,16 +45,6 @@ class TestSerialRepair(SerialCase):
         ):
             move.lot_ids = lot
         return repair
-
-    def _trace(self, lot, direction, **values):
-        trace = self.env["stock.serial.trace"].create(
-            dict(lot_id=lot.id, direction=direction, **values)
-        )
-        trace.action_trace()
-        return trace
-
-    def _levels(self, trace):
-        return {line.lot_id.name: line.level for line in trace.line_ids}
 
     # ------------------------------------------------------------------ swap
     def test_swap_a_component(self):
@@ -146,6 +132,23 @@ class TestSerialRepair(SerialCase):
         old.invalidate_recordset()
         self.assertEqual(old.serial_parent_lot_ids, other)
         self.assertEqual(old.serial_status, "consumed")
+
+    def test_swap_by_a_stock_user(self):
+        """The same swap entered by a plain Inventory user."""
+        pack, old = self._built_pack("CELL-U1")
+        self._receive(["CELL-U2"], product=self.cell)
+        new = self._lots(["CELL-U2"], self.cell)
+        self.env = self.env(user=self.stock_user)
+        pack, old, new = (lot.with_env(self.env) for lot in (pack, old, new))
+        repair = self._repair(pack, add=new, remove=old)
+        repair.action_repair_start()
+        repair.action_repair_end()
+        self.assertEqual(repair.state, "done")
+        self.assertEqual(self._history_types(pack)[0], "repair")
+        self.assertEqual(pack.serial_component_lot_ids, new)
+        self.assertEqual(
+            (old.serial_status, new.serial_status), ("received", "consumed")
+        )
 
     def test_swap_a_sub_assembly(self):
         """Two levels: the bike's pack is replaced; the old pack keeps its

@@ -126,6 +126,22 @@ class TestSerialSubcontracting(SerialCase):
             self.assertEqual(history.mapped("move_type"), ["build", "receive"])
             self.assertEqual(history[-1].picking_id, receipt)
 
+    def test_receipt_by_a_manufacturing_user(self):
+        """A Manufacturing user (no manager rights) enters and validates the
+        receipt: Odoo's subcontracting writes its orders while validating,
+        so an Inventory user without manufacturing rights cannot."""
+        user_env = self.env(user=self.mrp_user)
+        receipt = self._subcontract_receipt(2).with_env(user_env)
+        action = receipt.move_ids.action_open_serial_entry()
+        user_env["stock.serial.entry"].with_context(**action["context"]).create(
+            {"serial_text": "ESC-U1\nESC-U2"}
+        ).action_apply()
+        self.assertIs(receipt.button_validate(), True)
+        scooters = self._lots(["ESC-U1", "ESC-U2"], self.scooter).with_env(user_env)
+        self.assertEqual(scooters.mapped("serial_status"), ["received"] * 2)
+        self.assertEqual(scooters.supplier_id, self.subcontractor)
+        self.assertEqual(len(scooters.production_id), 2)
+
     def test_components_at_subcontractor_consumed_and_traced(self):
         """Motors sent to the subcontractor are consumed by its MOs; the
         genealogy and the trace follow through the subcontractor."""
@@ -166,14 +182,7 @@ class TestSerialSubcontracting(SerialCase):
         # the trace from the motors reaches the scooters, and past them the
         # customer who bought one
         self._deliver(scooters[0])
-        trace = self.env["stock.serial.trace"].create(
-            {
-                "lot_id": motors[0].id,
-                "extra_lot_ids": [Command.set(motors[1].ids)],
-                "direction": "down",
-            }
-        )
-        trace.action_trace()
+        trace = self._trace(motors[0], extra_lot_ids=[Command.set(motors[1].ids)])
         reached = trace.line_ids.lot_id
         self.assertLessEqual(scooters, reached)
         shipped = trace.line_ids.filtered(lambda line: line.lot_id == scooters[0])
