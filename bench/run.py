@@ -7,8 +7,11 @@ Run through ``bench/run.sh`` (it prepares the databases and the PostgreSQL
 environment); see the README, section "Benchmarks".
 
 Every measurement runs in its own process (so that peak memory is that of one
-case) and its own transaction, rolled back at the end: the benchmark databases
-are never changed by a case. Three paths are compared where they apply:
+case). The benchmark databases are never changed by a case: the cases that
+stand for the user's requests (REQUEST_CASES) commit each step, as a request
+of the UI does, on a disposable copy of the database; the others run in one
+transaction, rolled back at the end. Three paths are compared where they
+apply:
 
 - ``native``: what a user does in stock, on a database WITHOUT this add-on
   (the template copy ``sst_bench_native``);
@@ -25,6 +28,7 @@ minus VmRSS before them.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -55,6 +59,9 @@ CASES = {
     # a serial count of n serials: add-scans timed in "check", apply measured
     "count": (("addon",), (50000,), "small"),
 }
+# Cases whose steps are the user's requests, each committed (see Measure): they
+# run on a disposable copy of their database, made before and dropped after.
+REQUEST_CASES = ("receipt", "delivery", "pick", "mo")
 TARGETS = {
     "receipt": "5000: >= 5x faster than native",
     "delivery": "5000: >= 5x faster than native",
@@ -89,7 +96,16 @@ def _reset_peak():
 
 
 class Measure:
-    """Time, peak memory and query count of the steps run inside it."""
+    """Time, peak memory and query count of the steps run inside it.
+
+    In the cases that run on a disposable copy of the database (REQUEST_CASES)
+    the steps are the user's requests: what the case prepared is committed
+    before the first (the receipt was confirmed in an earlier request), and
+    each step ends as an Odoo request does, flushed and committed
+    (``request()``, and the end of the block). Elsewhere everything is one
+    transaction, rolled back by the child."""
+
+    commit = False  # set by the child for REQUEST_CASES
 
     def __init__(self, env):
         self.env = env
@@ -98,8 +114,16 @@ class Measure:
         self.peak_mb = 0.0
         self.queries = 0
 
+    def request(self):
+        """The end of one request of the UI (a button): flush, commit."""
+        self.env.flush_all()
+        if self.commit:
+            self.env.cr.commit()
+
     def __enter__(self):
         self.env.flush_all()
+        if self.commit:
+            self.env.cr.commit()
         self.env.invalidate_all()
         self.rss0 = _status_kb("VmRSS")
         _reset_peak()
@@ -110,7 +134,7 @@ class Measure:
 
     def __exit__(self, *exc):
         if exc[0] is None:
-            self.env.flush_all()
+            self.request()
         self.seconds += time.perf_counter() - self.t0
         self.cpu += time.process_time() - self.c0
         self.queries += self.env.cr.sql_log_count - self.q0
@@ -252,6 +276,7 @@ def case_receipt(env, path, n):
         else:
             # "Generate Serials" of the detailed operations
             move._generate_serial_numbers(names[0], n)
+        m.request()
         result = picking.button_validate()
     assert result is True and picking.state == "done", (result, picking.state)
     return {"measure": m, "check": _fingerprint(env, product)}
@@ -289,10 +314,12 @@ def case_delivery(env, path, n):
     lots, picking = _delivery_from_stock(env, product, _names("BD", n), n)
     with Measure(env) as m:
         picking.action_assign()
+        m.request()
         if path == "addon":
             wizard = _entry(env, picking.move_ids)
             wizard.lot_ids = lots
             wizard.action_apply()
+            m.request()
         result = picking.button_validate()
     assert result is True and picking.state == "done", (result, picking.state)
     return {"measure": m, "check": _fingerprint(env, product)}
@@ -307,12 +334,14 @@ def case_pick(env, path, n):
     chosen = lots[n:]
     with Measure(env) as m:
         picking.action_assign()
+        m.request()
         wizard = _entry(env, picking.move_ids)
         if path == "addon":
             wizard.serial_text = "\n".join(names[n:])
         else:
             wizard.lot_ids = chosen
         wizard.action_apply()
+        m.request()
         result = picking.button_validate()
     assert result is True and picking.state == "done", (result, picking.state)
     assert picking.move_line_ids.lot_id == chosen
@@ -341,6 +370,7 @@ def case_mo(env, path, n):
         wizard.lot_name = "BM0000001"
         wizard.lot_qty = n
         wizard.action_generate_production_text()
+        m.request()
         wizard.action_done()
     return {"measure": m, "check": _fingerprint(env, product)}
 
@@ -777,6 +807,7 @@ def child(args):
         if args.build_big:
             build_big(env, args.n)
             return
+        Measure.commit = args.case in REQUEST_CASES
         admin = env.ref("base.user_admin")
         context = {"serial_no_fast_path": True} if args.no_fast else {}
         env = env(user=admin.id, context=context)
@@ -911,6 +942,31 @@ def vacuum(db):
         conn.close()
 
 
+@contextlib.contextmanager
+def disposable_copy(db):
+    """A copy of ``db`` for one run of a case that commits (REQUEST_CASES),
+    dropped after it: a copy of these small databases takes under a second."""
+    import psycopg2
+
+    copy = f"{db}_run"
+
+    def execute(sql):
+        conn = psycopg2.connect(dbname="postgres")
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cr:
+                cr.execute(sql)
+        finally:
+            conn.close()
+
+    execute(f'DROP DATABASE IF EXISTS "{copy}"')
+    execute(f'CREATE DATABASE "{copy}" TEMPLATE "{db}"')
+    try:
+        yield copy
+    finally:
+        execute(f'DROP DATABASE IF EXISTS "{copy}"')
+
+
 def growth_table(results):
     """Per case and path measured at several sizes: seconds per 1,000
     serials at each N, the last size's per-serial time against the first's,
@@ -1008,7 +1064,12 @@ def parent(args):
                     )
                     if kind == "small":
                         vacuum(db)
-                    r = run_one(args, case, path, n, db)
+                    if case in REQUEST_CASES:
+                        with disposable_copy(db) as copy:
+                            r = run_one(args, case, path, n, copy)
+                        r["db"] = db
+                    else:
+                        r = run_one(args, case, path, n, db)
                     print("    " + json.dumps(r), file=sys.stderr, flush=True)
                     runs.append(r)
                 r = median_run(runs)

@@ -10,8 +10,9 @@
 #                     the add-on's files change)
 #   sst_bench_big     copy of sst_bench + 1,000,000 serials (set-based SQL), built once
 #                     and kept; only created when a case needs it (paste, search)
-# Every case runs in its own process and transaction, rolled back: these databases are
-# not changed by the benchmarks. --rebuild drops and recreates all three.
+# Every case runs in its own process; these databases are not changed by the benchmarks
+# (cases that commit each step, as the UI's requests do, run on a disposable copy).
+# --rebuild drops and recreates all three.
 # Options after -- go to bench/run.py (e.g. --cases receipt --n 1000 --output f.md).
 set -euo pipefail
 # shellcheck source=scripts/common.sh
