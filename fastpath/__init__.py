@@ -30,5 +30,11 @@ and the rules every fast path follows:
 """
 
 from . import guard  # noqa: F401
-from .clone import clone_columns, clone_records, own_message_ids, read_rows  # noqa: F401
+from .clone import (  # noqa: F401
+    clone_columns,
+    clone_records,
+    own_message_ids,
+    read_rows,
+    write_values,
+)
 from .company import check_company_batched  # noqa: F401

@@ -15,7 +15,9 @@ when every stored value of the copy is the original's but the varying one:
 ``clone_columns`` returns None when a stored field depends on the varying
 column or takes a per-record default (a sequence, a uuid) from a module the
 add-on does not know. ``read_rows`` reads a few columns of thousands of
-records in one query.
+records in one query; ``write_values`` writes a column of thousands of
+records through the ORM's cache, so that it is stored with their other
+pending writes in one UPDATE.
 """
 
 import re
@@ -184,6 +186,34 @@ def read_rows(records, columns):
         )
     )
     return records.env.cr.dictfetchall()
+
+
+def write_values(records, fname, values):
+    """records[i].fname = values[i] for a plain stored field, as the ORM's
+    write does for each record (cache set and marked to store, write
+    date and user, dependents recomputed) but in one step: the values are
+    stored with the next flush of these records, in the same UPDATE as
+    their other pending writes. Only for fields without inverses: the
+    caller asks :mod:`.guard` whether write() may be skipped."""
+    field = records._fields[fname]
+    assert field.store and field.column_type and not field.relational
+    assert len(records) == len(values)
+    if not records:
+        return
+    env = records.env
+    env.remove_to_compute(field, records)
+    cache = env.cache
+    cache.update(
+        records, field, [field.convert_to_cache(v, records) for v in values], dirty=True
+    )
+    if records._log_access:
+        for name, value in (("write_uid", env.uid), ("write_date", env.cr.now())):
+            magic = records._fields[name]
+            cache.update(
+                records, magic, [magic.convert_to_cache(value, records)] * len(records),
+                dirty=True,
+            )
+    records.modified([fname])
 
 
 def own_message_ids(message, res_ids):

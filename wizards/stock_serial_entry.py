@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
 from ..errors import raise_user_error
-from ..fastpath import guard, read_rows
+from ..fastpath import guard, read_rows, write_values
 from ..lib import names as name_rules
 from ..lib import parsing, ranges
 from ..lib.errors import SerialInputError
@@ -1024,24 +1024,15 @@ class StockSerialEntry(models.TransientModel):
                 remaining.append(vals)
         kept = kept.browse(kept_ids)
         if any(names):
-            # one statement for thousands of names (lot_name only labels the
-            # line until validation creates the lot)
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE stock_move_line ml
-                       SET lot_name = v.name, write_uid = %s, write_date = %s
-                      FROM unnest(%s::int[], %s::varchar[]) AS v(id, name)
-                     WHERE ml.id = v.id AND v.name IS NOT NULL
-                    """,
-                    self.env.uid,
-                    self.env.cr.now(),
-                    kept.ids,
-                    names,
-                )
+            # in the cache, stored with the lines' other pending writes (the
+            # caller marks them picked) in one UPDATE: lot_name only labels
+            # the line until validation creates the lot
+            named = [i for i, name in enumerate(names) if name]
+            write_values(
+                kept.browse([kept_ids[i] for i in named]),
+                "lot_name",
+                [names[i] for i in named],
             )
-            kept.invalidate_recordset(["lot_name", "write_uid", "write_date"])
-            kept.modified(["lot_name"])
         # the caller marks the move picked, hence all its lines, as Odoo does
         # for new lines: picked, dated now
         return kept, remaining
