@@ -94,7 +94,12 @@ PATHS = {
         "stock.lot": _LOT_CREATE,
         "mail.message": ("create", "_create"),
     },
-    # a move line's serial or typed name set by one UPDATE for thousands
+    # a serial's Odoo location (the one place of its quants in stock)
+    # computed in the statement that derives its status
+    "lot_location": {
+        "stock.lot": ("_compute_single_location",),
+    },
+    # a move line's serial or typed name set without write() for thousands
     "line_write": {
         "stock.move.line": ("write", "_check_company"),
     },

@@ -6,6 +6,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from .. import errors as serial_errors
+from ..fastpath import guard
 from ..lib import gs1
 from ..lib import names as name_rules
 from ..lib.errors import SerialInputError
@@ -99,12 +100,27 @@ _STATUS_OF_LINE_SQL = """
 """
 
 
-def derived_fields_sql(where):
-    """The UPDATE of DERIVED_FIELDS for the serials matching ``where`` (SQL).
+# Odoo's stored ``stock.lot.location_id`` (``_compute_single_location``): the
+# one location of the serial's quants with a positive quantity, else none.
+# Computed in the same statement for the serials whose value Odoo marked to
+# recompute (``locate``): its own recompute writes it in batches of a few
+# hundred serials, a tenth of a second per thousand.
+SINGLE_LOCATION_SQL = """CASE WHEN lot.id = ANY(%(locate)s) THEN qty.single_location
+                             ELSE lot.location_id END"""
+
+
+def derived_fields_sql(where, locate=None):
+    """The UPDATE of DERIVED_FIELDS for the serials matching ``where`` (SQL),
+    and of ``location_id`` for the serials ``locate`` (ids) if given.
 
     One correlated row per serial: a join with the updated table made
     PostgreSQL compare every pair of serials when its statistics did not know
     the serials just created (5,000 serials: 1.4 s of 1.7 s)."""
+    columns = [SQL.identifier(name) for name, _sql in DERIVED_FIELDS]
+    values = [SQL(sql) for _name, sql in DERIVED_FIELDS]
+    if locate:
+        columns.append(SQL.identifier("location_id"))
+        values.append(SQL(SINGLE_LOCATION_SQL, locate=list(locate)))
     return SQL(
         """
         UPDATE stock_lot lot
@@ -139,16 +155,22 @@ def derived_fields_sql(where):
                     ) h
               ) agg ON TRUE
               LEFT JOIN LATERAL (
-                  SELECT SUM(q.quantity) AS on_hand
+                  SELECT SUM(q.quantity) FILTER (
+                             WHERE ql.usage IN ('internal', 'transit')
+                         ) AS on_hand,
+                         CASE WHEN COUNT(DISTINCT q.location_id)
+                                       FILTER (WHERE q.quantity > 0) = 1
+                              THEN MIN(q.location_id) FILTER (WHERE q.quantity > 0)
+                         END AS single_location
                     FROM stock_quant q
                     JOIN stock_location ql ON ql.id = q.location_id
-                   WHERE q.lot_id = lot.id AND ql.usage IN ('internal', 'transit')
+                   WHERE q.lot_id = lot.id
               ) qty ON TRUE
              WHERE pp.id = lot.product_id)
          WHERE %(where)s
         """,
-        columns=SQL(", ").join(SQL.identifier(name) for name, _sql in DERIVED_FIELDS),
-        values=SQL(", ").join(SQL(sql) for _name, sql in DERIVED_FIELDS),
+        columns=SQL(", ").join(columns),
+        values=SQL(", ").join(values),
         status_of_line=SQL(_STATUS_OF_LINE_SQL),
         history=HISTORY_SELECT_SQL,
         where=where,
@@ -655,12 +677,27 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     def _serial_recompute_status(self):
         """Derive status, partners, dates and MOs of these serials from their
-        done moves, in one set-based statement."""
+        done moves, in one set-based statement; in the same statement, Odoo's
+        location of those of them whose quants changed since it was computed
+        (unless another module computes it its own way)."""
         if not self.ids:
             return
+        location = self._fields["location_id"]
+        locate = self.browse()
+        if (
+            guard.allowed(self, "lot_location")
+            and location.compute == "_compute_single_location"
+        ):
+            # taken out of the ORM's recompute before the flush, computed below
+            locate = self.env.records_to_compute(location) & self
+            self.env.remove_to_compute(location, locate)
         self.env.flush_all()
-        self.env.cr.execute(derived_fields_sql(SQL("lot.id = ANY(%s)", list(self.ids))))
+        where = SQL("lot.id = ANY(%s)", list(self.ids))
+        self.env.cr.execute(derived_fields_sql(where, locate=locate.ids))
         self._serial_derived_written()
+        if locate:
+            locate.invalidate_recordset(["location_id"])
+            locate.modified(["location_id"])
 
     @api.model
     def _serial_recompute_all(self):

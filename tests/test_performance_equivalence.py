@@ -756,6 +756,56 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertEqual(stored, f"shipped/{self.customer.name}")
         self.assertEqual(lot.x_status_customer, stored)
 
+    def test_serial_location_derived_with_the_status(self):
+        """Odoo's location of a serial (the one place of its quants in stock)
+        is computed by the statement that derives the status, not by
+        _compute_single_location line by line; another module's override of
+        that compute gets it back."""
+        Lot = type(self.env["stock.lot"])
+        computed = []
+        original = Lot._compute_single_location
+
+        def spy(lots):
+            computed.extend(lots.ids)
+            return original(lots)
+
+        def receive_and_ship(code):
+            product = self._new_product(code)
+            names = self._names(f"{code}-", 6)
+            self._receipt(self.env, product, names, "")
+            lots = self._lots(names, product)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            in_stock = lots.mapped("location_id")
+            received = set(computed) & set(lots.ids)
+            computed.clear()
+            self._delivery(self.env, product, lots[:2])
+            self.env.flush_all()
+            self.env.invalidate_all()
+            shipped = set(computed) & set(lots.ids)
+            computed.clear()
+            return lots, in_stock, received, shipped
+
+        with patch.object(Lot, "_compute_single_location", spy):
+            lots, in_stock, received, shipped = receive_and_ship("LOCF")
+        self.assertEqual(in_stock, self.stock)
+        # shipped: their only quant with a quantity is the customer's
+        self.assertEqual(lots[:2].mapped("location_id"), self.customer_loc)
+        self.assertEqual(lots[2:].mapped("location_id"), self.stock)
+        # the ORM computed at most the first serial, made by create(), when it
+        # had no quants yet (its copies are made with it)
+        self.assertLessEqual(len(received), 1, received)
+        self.assertFalse(shipped, shipped)
+
+        with self._with_foreign("stock.lot", "_compute_single_location"):
+            Foreign = type(self.env["stock.lot"])
+            with patch.object(Foreign, "_compute_single_location", spy):
+                lots, in_stock, received, shipped = receive_and_ship("LOCO")
+        self.assertEqual(in_stock, self.stock)
+        self.assertEqual(lots[:2].mapped("location_id"), self.customer_loc)
+        self.assertEqual(received, set(lots.ids))
+        self.assertEqual(shipped, set(lots[:2].ids))
+
     def test_fast_create_falls_back_when_others_override_creation(self):
         """Another module's override of the serials' creation must see every
         serial: then nothing is copied."""
