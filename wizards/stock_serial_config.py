@@ -27,7 +27,7 @@ class StockSerialConfig(models.TransientModel):
     product_tmpl_ids = fields.Many2many(
         "product.template", string="Products", required=True
     )
-    product_count = fields.Integer(compute="_compute_line_ids")
+    product_count = fields.Integer(compute="_compute_product_count")
     switch_tracking = fields.Boolean(
         string="Track by Serial Number",
         default=True,
@@ -100,6 +100,12 @@ class StockSerialConfig(models.TransientModel):
                 Command.create(vals) for vals in findings
             ]
             wizard.refusal_count = sum(1 for v in findings if v["kind"] == "refused")
+
+    # its own method: the check is stored, the count is not (the ORM warns
+    # about one method computing both)
+    @api.depends("product_tmpl_ids")
+    def _compute_product_count(self):
+        for wizard in self:
             wizard.product_count = len(wizard.product_tmpl_ids)
 
     # ------------------------------------------------------------------
