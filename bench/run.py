@@ -101,8 +101,8 @@ class Measure:
     In the cases that run on a disposable copy of the database (REQUEST_CASES)
     the steps are the user's requests: what the case prepared is committed
     before the first (the receipt was confirmed in an earlier request), and
-    each step ends as an Odoo request does, flushed and committed
-    (``request()``, and the end of the block). Elsewhere everything is one
+    each step ends as an Odoo request does, flushed and committed, and the
+    next starts with an empty cache (``request()``, and the end of the block). Elsewhere everything is one
     transaction, rolled back by the child."""
 
     commit = False  # set by the child for REQUEST_CASES
@@ -115,10 +115,12 @@ class Measure:
         self.queries = 0
 
     def request(self):
-        """The end of one request of the UI (a button): flush, commit."""
+        """The end of one request of the UI (a button): flush, commit; the
+        next request starts with an empty cache, as a new one does."""
         self.env.flush_all()
         if self.commit:
             self.env.cr.commit()
+            self.env.invalidate_all()
 
     def __enter__(self):
         self.env.flush_all()
