@@ -102,8 +102,9 @@ class Measure:
     the steps are the user's requests: what the case prepared is committed
     before the first (the receipt was confirmed in an earlier request), and
     each step ends as an Odoo request does, flushed and committed, and the
-    next starts with an empty cache (``request()``, and the end of the block). Elsewhere everything is one
-    transaction, rolled back by the child."""
+    next starts with an empty cache (``request()``, and the end of the
+    block). Elsewhere everything is one transaction, rolled back by the
+    child."""
 
     commit = False  # set by the child for REQUEST_CASES
 
