@@ -17,7 +17,7 @@ column or takes a per-record default (a sequence, a uuid) from a module the
 add-on does not know. ``read_rows`` reads a few columns of thousands of
 records in one query; ``write_values`` writes a column of thousands of
 records through the ORM's cache, so that it is stored with their other
-pending writes in one UPDATE.
+pending writes by the same UPDATEs of the next flush.
 """
 
 import re
@@ -192,11 +192,13 @@ def write_values(records, fname, values):
     """records[i].fname = values[i] for a plain stored field, as the ORM's
     write does for each record (cache set and marked to store, write
     date and user, dependents recomputed) but in one step: the values are
-    stored with the next flush of these records, in the same UPDATE as
-    their other pending writes. Only for fields without inverses: the
-    caller asks :mod:`.guard` whether write() may be skipped."""
+    stored by the next flush of these records, in the same UPDATEs as their
+    other pending writes. Only for plain fields (no compute, inverse or
+    company-dependent value, which write() would handle): the caller asks
+    :mod:`.guard` whether write() may be skipped."""
     field = records._fields[fname]
     assert field.store and field.column_type and not field.relational
+    assert not (field.compute or field.inverse or field.company_dependent)
     assert len(records) == len(values)
     if not records:
         return

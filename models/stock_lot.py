@@ -103,15 +103,19 @@ _STATUS_OF_LINE_SQL = """
 # Odoo's stored ``stock.lot.location_id`` (``_compute_single_location``): the
 # one location of the serial's quants with a positive quantity, else none.
 # Computed in the same statement for the serials whose value Odoo marked to
-# recompute (``locate``): its own recompute writes it in batches of a few
-# hundred serials, a tenth of a second per thousand.
+# recompute (``locate``): its own recompute writes it in batches of a hundred
+# serials, a tenth of a second per thousand. A serial whose location changes
+# gets its write date and user, as the ORM's flush of the value gives it.
 SINGLE_LOCATION_SQL = """CASE WHEN lot.id = ANY(%(locate)s) THEN qty.single_location
                              ELSE lot.location_id END"""
+_LOCATION_CHANGED_SQL = """lot.id = ANY(%(locate)s)
+                           AND lot.location_id IS DISTINCT FROM qty.single_location"""
 
 
-def derived_fields_sql(where, locate=None):
+def derived_fields_sql(where, locate=None, uid=None, now=None):
     """The UPDATE of DERIVED_FIELDS for the serials matching ``where`` (SQL),
-    and of ``location_id`` for the serials ``locate`` (ids) if given.
+    and of ``location_id`` for the serials ``locate`` (ids) if given, those
+    whose location changes written by ``uid`` at ``now``.
 
     One correlated row per serial: a join with the updated table made
     PostgreSQL compare every pair of serials when its statistics did not know
@@ -119,8 +123,16 @@ def derived_fields_sql(where, locate=None):
     columns = [SQL.identifier(name) for name, _sql in DERIVED_FIELDS]
     values = [SQL(sql) for _name, sql in DERIVED_FIELDS]
     if locate:
-        columns.append(SQL.identifier("location_id"))
-        values.append(SQL(SINGLE_LOCATION_SQL, locate=list(locate)))
+        locate = list(locate)
+        changed = SQL(_LOCATION_CHANGED_SQL, locate=locate)
+        columns += [
+            SQL.identifier(name) for name in ("location_id", "write_uid", "write_date")
+        ]
+        values += [
+            SQL(SINGLE_LOCATION_SQL, locate=locate),
+            SQL("CASE WHEN %s THEN %s ELSE lot.write_uid END", changed, uid),
+            SQL("CASE WHEN %s THEN %s ELSE lot.write_date END", changed, now),
+        ]
     return SQL(
         """
         UPDATE stock_lot lot
@@ -693,10 +705,14 @@ class StockLot(models.Model):
             self.env.remove_to_compute(location, locate)
         self.env.flush_all()
         where = SQL("lot.id = ANY(%s)", list(self.ids))
-        self.env.cr.execute(derived_fields_sql(where, locate=locate.ids))
+        self.env.cr.execute(
+            derived_fields_sql(
+                where, locate=locate.ids, uid=self.env.uid, now=self.env.cr.now()
+            )
+        )
         self._serial_derived_written()
         if locate:
-            locate.invalidate_recordset(["location_id"])
+            locate.invalidate_recordset(["location_id", "write_uid", "write_date"])
             locate.modified(["location_id"])
 
     @api.model

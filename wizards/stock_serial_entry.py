@@ -1025,8 +1025,8 @@ class StockSerialEntry(models.TransientModel):
         kept = kept.browse(kept_ids)
         if any(names):
             # in the cache, stored with the lines' other pending writes (the
-            # caller marks them picked) in one UPDATE: lot_name only labels
-            # the line until validation creates the lot
+            # caller marks them picked) by the same UPDATEs: lot_name only
+            # labels the line until validation creates the lot
             named = [i for i, name in enumerate(names) if name]
             write_values(
                 kept.browse([kept_ids[i] for i in named]),
