@@ -212,7 +212,9 @@ def write_values(records, fname, values):
         for name, value in (("write_uid", env.uid), ("write_date", env.cr.now())):
             magic = records._fields[name]
             cache.update(
-                records, magic, [magic.convert_to_cache(value, records)] * len(records),
+                records,
+                magic,
+                [magic.convert_to_cache(value, records)] * len(records),
                 dirty=True,
             )
     records.modified([fname])

@@ -64,10 +64,25 @@ PATHS = {
         "mail.message": ("create", "_create"),
     },
     # move lines created in bulk (reservation, entry wizard): copies of the
-    # first, their serials reserved in one write
+    # first
     "line_create": {
         "stock.move.line": ("create", "_create", "_check_company"),
-        "stock.quant": ("_update_reserved_quantity", "write"),
+    },
+    # move lines deleted in bulk (entry wizard, Unreserve): their serials
+    # unreserved in one batch
+    "line_unlink": {
+        "stock.move.line": ("unlink",),
+    },
+    # the serials of lines created or deleted in bulk reserved or unreserved
+    # in one write per new reserved quantity instead of one quant at a time
+    "quant_reserve": {
+        "stock.quant": (
+            "_update_reserved_quantity",
+            "_update_available_quantity",
+            "_gather",
+            "_get_gather_domain",
+            "write",
+        ),
     },
     # validating serial lines: quants moved in a few set-based steps instead
     # of stock.move.line._action_done's loop

@@ -23,13 +23,16 @@ Reserving works the same way: when move lines are created in a batch (Odoo's
 reservation of a move, the entry wizard), the serial reserved on its only
 plain quant holding stock is reserved for all lines in one write; the lines
 themselves, alike but for their serial, are copies of the first one's row, as
-are the new quants of a validation.
+are the new quants of a validation. Deleting lines in a batch (the serials the
+operator picked instead of the reserved ones, Unreserve) unreserves their
+serials the same way.
 
 Packages, owners (consignment), lot-tracked or untracked products, products
 valued by lot, units other than the product's, quantities other than one,
 inventory adjustments, chained moves (multi-step routes) and scrap locations
 are never taken: Odoo's loop handles them. The guard (fastpath.guard, paths
-``line_create``, ``line_done`` and ``line_write``) steps aside when another
+``line_create``, ``line_unlink``, ``quant_reserve``, ``line_done`` and
+``line_write``) steps aside when another
 module overrides what these paths reproduce.
 """
 
@@ -550,6 +553,27 @@ class StockMoveLine(models.Model):
             self.env["stock.quant"]._serial_fast_reserve(pending)
         return lines.with_env(self.env)
 
+    def unlink(self):
+        """Unreserve the serials of deleted lines in one batch (see
+        StockQuant), as deleting the reserved lines of a delivery whose
+        serials the operator replaced by others, or Unreserve, does."""
+        if (
+            len(self) < 2
+            or "serial_fast_reserve" in self.env.context
+            or not guard.allowed(self, "line_unlink")
+        ):
+            return super().unlink()
+        token, pending = _pending_reservations(self.env)
+        try:
+            result = super(
+                StockMoveLine, self.with_context(serial_fast_reserve=token)
+            ).unlink()
+        finally:
+            _pending_reservations(self.env, token, pop=True)
+        if pending:
+            self.env["stock.quant"]._serial_fast_reserve(pending)
+        return result
+
     def _serial_fast_clone_groups(self, vals_list):
         """Indexes of ``vals_list`` grouped by values alike but for the
         serial, when new lines may be copies of the first of their group
@@ -613,7 +637,7 @@ class StockMoveLine(models.Model):
             if first.state == "done" or (
                 first.quantity_product_uom
                 and not first.move_id._should_bypass_reservation()
-                and reserved != [(first.product_id, first.location_id, first.lot_id)]
+                and reserved != [(first.product_id, first.location_id, first.lot_id, 1)]
             ):
                 # reserved another way than the batch: Odoo's code per line
                 others = super().create([vals_list[i] for i in rest])
@@ -623,7 +647,7 @@ class StockMoveLine(models.Model):
                 if reserved:
                     Lot = self.env["stock.lot"]
                     pending.extend(
-                        (first.product_id, first.location_id, Lot.browse(lot))
+                        (first.product_id, first.location_id, Lot.browse(lot), 1)
                         for lot in lots
                     )
                     moves |= first.move_id

@@ -1,5 +1,6 @@
 """Quants: held serials stay out of Odoo's reservation, and serials of move
-lines created in a batch are reserved in one write (see stock_move_line)."""
+lines created or deleted in a batch are reserved or unreserved in one write
+(see stock_move_line)."""
 
 from collections import Counter, defaultdict
 
@@ -121,9 +122,10 @@ class StockQuant(models.Model):
                 + "\n- "
                 + "\n- ".join(lot_id._serial_hold_refusals())
             )
-        # While serial move lines are created in a batch (context key
-        # serial_fast_reserve), reserving one serial on its plain quant is
-        # collected and done for all lines at once by _serial_fast_reserve.
+        # While serial move lines are created or deleted in a batch (context
+        # key serial_fast_reserve), reserving or unreserving one serial on its
+        # plain quant is collected and done for all lines at once by
+        # _serial_fast_reserve.
         token = self.env.context.get("serial_fast_reserve")
         pending = (
             self.env.cr.precommit.data.get("stock_serial_tracking.reserve", {}).get(
@@ -141,12 +143,13 @@ class StockQuant(models.Model):
             and not owner_id
             and product_id.tracking == "serial"
             and float_compare(
-                quantity, 1, precision_rounding=product_id.uom_id.rounding
+                abs(quantity), 1, precision_rounding=product_id.uom_id.rounding
             )
             == 0
-            and guard.allowed(self, "line_create")
+            and guard.allowed(self, "quant_reserve")
         ):
-            pending.append((product_id, location_id, lot_id))
+            sign = 1 if quantity > 0 else -1
+            pending.append((product_id, location_id, lot_id, sign))
             return None
         return super()._update_reserved_quantity(
             product_id,
@@ -160,49 +163,87 @@ class StockQuant(models.Model):
 
     @api.model
     def _serial_fast_reserve(self, pending):
-        """Reserve one unit of each (product, location, serial): Odoo writes
-        reserved_quantity + 1 (and the same in date) on the serial's only
-        plain quant there when it holds stock; anything else is done by
-        Odoo's own method, one by one."""
-        self = self.with_context(serial_fast_reserve=None).sudo()  # noqa: PLW0642
-        keys = Counter((loc.id, lot.id) for _product, loc, lot in pending)
-        allow_held = self.env.context.get("serial_hold_allow")
-        self.flush_model()
-        self.env.cr.execute(
+        """Reserve (+1) or unreserve (-1) one unit of each (product,
+        location, serial, sign).
+
+        Odoo writes ``max(0, reserved_quantity ± 1)`` on the serial's plain
+        quant there, and as in date the oldest one of the quants it gathered
+        that hold stock: the serial's own when it holds stock and no quant
+        without serial holds any there. Only that case is done here, in one
+        write per new reserved quantity; anything else (several quants, a
+        serial twice, a held serial, one a sale line chose for another line,
+        stock without serial beside it) is done by Odoo's own method, one by
+        one, in the order given."""
+        this = self.with_context(serial_fast_reserve=None).sudo()
+        keys = Counter((loc.id, lot.id) for _product, loc, lot, _sign in pending)
+        context = this.env.context
+        allow_held = context.get("serial_hold_allow")
+        this.flush_model()
+        this.env.cr.execute(
             SQL(
                 """
                 SELECT id, product_id, location_id, lot_id, quantity,
-                       reserved_quantity
+                       reserved_quantity, in_date
                   FROM stock_quant
                  WHERE lot_id = ANY(%s) AND package_id IS NULL AND owner_id IS NULL
                    FOR NO KEY UPDATE
                 """,
-                list({lot.id for _product, _loc, lot in pending}),
+                list({lot.id for _product, _loc, lot, _sign in pending}),
             )
         )
         quants = defaultdict(list)
-        for row in self.env.cr.dictfetchall():
+        for row in this.env.cr.dictfetchall():
             quants[(row["location_id"], row["lot_id"])].append(row)
+        # Odoo's strict gather of a serial takes the quants without serial
+        # of that place too (their in date counts)
+        this.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT product_id, location_id
+                  FROM stock_quant
+                 WHERE lot_id IS NULL AND package_id IS NULL AND owner_id IS NULL
+                   AND quantity > 0
+                   AND product_id = ANY(%s) AND location_id = ANY(%s)
+                """,
+                list({product.id for product, _loc, _lot, _sign in pending}),
+                list({loc.id for _product, loc, _lot, _sign in pending}),
+            )
+        )
+        untracked_stock = set(this.env.cr.fetchall())
+        sale_line_id = context.get("serial_sale_line_id")
+        for_sale_line = "serial_sale_line_id" in context
         by_reserved = defaultdict(list)
         slow = []
-        for product, location, lot in pending:
+        for entry in pending:
+            product, location, lot, sign = entry
             found = quants.get((location.id, lot.id), [])
             if (
                 # a held serial goes the slow way, which refuses it by name
                 (allow_held or not lot.serial_on_hold)
+                # and so does what Odoo's gather would not see
+                and not (context.get("serial_skip_held") and lot.serial_on_hold)
+                and not (
+                    for_sale_line
+                    and product.tracking == "serial"
+                    and lot.serial_sale_chosen
+                    and lot.sale_line_id.id != sale_line_id
+                )
                 and keys[(location.id, lot.id)] == 1
+                and (product.id, location.id) not in untracked_stock
                 and len(found) == 1
                 and found[0]["product_id"] == product.id
                 and found[0]["quantity"] > 0
+                and found[0]["in_date"]
             ):
                 quant = found[0]
-                by_reserved[max(0, quant["reserved_quantity"] + 1)].append(quant["id"])
+                new = max(0, quant["reserved_quantity"] + sign)
+                by_reserved[new].append(quant["id"])
             else:
-                slow.append((product, location, lot))
+                slow.append(entry)
         for reserved, ids in by_reserved.items():
-            self.browse(ids).write({"reserved_quantity": reserved})
-        for product, location, lot in slow:
-            self._update_reserved_quantity(product, location, 1, lot_id=lot)
+            this.browse(ids).write({"reserved_quantity": reserved})
+        for product, location, lot, sign in slow:
+            this._update_reserved_quantity(product, location, sign, lot_id=lot)
 
     def _apply_inventory(self):
         return super(
