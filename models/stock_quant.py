@@ -173,10 +173,15 @@ class StockQuant(models.Model):
         write per new reserved quantity; anything else (several quants, a
         serial twice, a held serial, one a sale line chose for another line,
         stock without serial beside it) is done by Odoo's own method, one by
-        one, in the order given."""
+        one, in the order given. Return the entries left to Odoo's method."""
         this = self.with_context(serial_fast_reserve=None).sudo()
-        keys = Counter((loc.id, lot.id) for _product, loc, lot, _sign in pending)
         context = this.env.context
+        if "quants_cache" in context or context.get("with_expiration"):
+            # Odoo's gather then reads a cache of quants or expiry dates
+            for product, location, lot, sign in pending:
+                this._update_reserved_quantity(product, location, sign, lot_id=lot)
+            return list(pending)
+        keys = Counter((loc.id, lot.id) for _product, loc, lot, _sign in pending)
         allow_held = context.get("serial_hold_allow")
         this.flush_model()
         this.env.cr.execute(
@@ -185,10 +190,13 @@ class StockQuant(models.Model):
                 SELECT id, product_id, location_id, lot_id, quantity,
                        reserved_quantity, in_date
                   FROM stock_quant
-                 WHERE lot_id = ANY(%s) AND package_id IS NULL AND owner_id IS NULL
+                 WHERE lot_id = ANY(%s) AND location_id = ANY(%s)
+                   AND package_id IS NULL AND owner_id IS NULL
+                 ORDER BY id
                    FOR NO KEY UPDATE
                 """,
                 list({lot.id for _product, _loc, lot, _sign in pending}),
+                list({loc.id for _product, loc, _lot, _sign in pending}),
             )
         )
         quants = defaultdict(list)
@@ -232,7 +240,12 @@ class StockQuant(models.Model):
                 and (product.id, location.id) not in untracked_stock
                 and len(found) == 1
                 and found[0]["product_id"] == product.id
-                and found[0]["quantity"] > 0
+                and float_compare(
+                    found[0]["quantity"],
+                    0,
+                    precision_rounding=product.uom_id.rounding,
+                )
+                > 0
                 and found[0]["in_date"]
             ):
                 quant = found[0]
@@ -244,6 +257,7 @@ class StockQuant(models.Model):
             this.browse(ids).write({"reserved_quantity": reserved})
         for product, location, lot, sign in slow:
             this._update_reserved_quantity(product, location, sign, lot_id=lot)
+        return slow
 
     def _apply_inventory(self):
         return super(

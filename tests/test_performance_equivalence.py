@@ -61,6 +61,7 @@ class TestPerformanceEquivalence(SerialCase):
             "in": self.env["stock.move.line"],
             "out": self.env["stock.move.line"],
             "reserved": [],
+            "slow": [],  # of the reserved, those left to Odoo's method
             "cloned": Counter(),  # {model: records copied by fast_clone}
         }
         clone = stock_lot_bulk.clone_records
@@ -74,7 +75,9 @@ class TestPerformanceEquivalence(SerialCase):
 
         def reserve_spy(quants, pending):
             taken["reserved"] += pending
-            return reserve(quants, pending)
+            slow = reserve(quants, pending)
+            taken["slow"] += slow
+            return slow
 
         def spy(direction):
             original = getattr(FastLine, f"_serial_fast_done_{direction}")
@@ -101,7 +104,9 @@ class TestPerformanceEquivalence(SerialCase):
                 del self.env
         return self._snapshot(product, prefix), taken
 
-    def _compare(self, operation, fast_in=0, fast_out=0, reserved=None, cloned=None):
+    def _compare(
+        self, operation, fast_in=0, fast_out=0, reserved=None, cloned=None, slow=0
+    ):
         with freeze_time("2026-03-02 10:00:00"):
             native, taken_native = self._run(True, operation)
             fast, taken_fast = self._run(False, operation)
@@ -125,6 +130,7 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertEqual(len(taken_fast["out"]), fast_out)
         if reserved is not None:
             self.assertEqual(len(taken_fast["reserved"]), reserved)
+        self.assertEqual(len(taken_fast["slow"]), slow)
         return native
 
     def _snapshot(self, product, prefix):
@@ -509,7 +515,7 @@ class TestPerformanceEquivalence(SerialCase):
         # the two serials Odoo reserved, the same two released, the two
         # picked reserved: handed to the batch, which gives each to Odoo's
         # method (stock without serial lies beside them)
-        self._compare(operation, fast_in=4, fast_out=2, reserved=6)
+        self._compare(operation, fast_in=4, fast_out=2, reserved=6, slow=6)
 
     def test_delivery_not_reserved_first(self):
         def operation(env, product, prefix):
