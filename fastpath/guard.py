@@ -122,6 +122,12 @@ PATHS = {
     "out_move_lines": {
         "stock.move": ("_get_out_move_lines",),
     },
+    # the push rule of moves alike looked up once per call of _push_apply
+    "push_rule": {
+        "procurement.group": ("_get_push_rule", "_search_rule"),
+        "stock.rule": ("search", "_search", "search_fetch"),
+        "stock.move": ("_push_apply",),
+    },
     # company consistency checked per (field, company) instead of per record
     "check_company": {
         "stock.lot": ("_check_company",),

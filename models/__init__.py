@@ -21,6 +21,7 @@ from . import stock_move_line
 from . import stock_lot_hold
 from . import stock_quant
 from . import stock_move
+from . import procurement_group
 from . import stock_serial_label_format
 from . import ir_actions_report
 from . import stock_picking

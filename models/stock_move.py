@@ -1,3 +1,4 @@
+import uuid
 from collections import Counter, defaultdict
 
 from odoo import _, api, fields, models
@@ -528,6 +529,32 @@ class StockMove(models.Model):
             ):
                 line_ids.add(move_line.id)
         return self.env["stock.move.line"].browse(line_ids)
+
+    def _push_apply(self):
+        """Odoo looks up each move's push rule on its own: up to four
+        searches per location from the destination up to the root. Moves
+        alike (the finished and component moves of a mass production, one
+        pair per serial) ask the same question; its answer is kept for this
+        call (see procurement.group)."""
+        if (
+            len(self) < 2
+            or self.env.context.get("serial_push_rules")
+            or not guard.allowed(self.env["procurement.group"], "push_rule")
+        ):
+            return super()._push_apply()
+        store = self.env.cr.precommit.data.setdefault(
+            "stock_serial_tracking.push_rules", {}
+        )
+        token = uuid.uuid4().hex
+        store[token] = {}
+        try:
+            new_moves = super(
+                StockMove, self.with_context(serial_push_rules=token)
+            )._push_apply()
+        finally:
+            store.pop(token, None)
+        # Odoo's new moves (sudo), without the token
+        return new_moves.with_context(self.env.context)
 
     # ------------------------------------------------------------------
     # Sales: deliveries of sale lines that chose their serials ship exactly

@@ -79,20 +79,27 @@ class StockQuant(models.Model):
             qty=qty,
         )
         # a reservation from a cache of quants skips the domain above
-        if self.env.context.get("serial_skip_held"):
-            quants = quants.filtered(lambda q: not q.lot_id.serial_on_hold)
-        if (
-            "serial_sale_line_id" in self.env.context
-            and product_id.tracking == "serial"
-        ):
-            line_id = self.env.context["serial_sale_line_id"]
-            quants = quants.filtered(
-                lambda q: (
-                    not q.lot_id.serial_sale_chosen
-                    or q.lot_id.sale_line_id.id == line_id
-                )
-            )
+        hidden = self._serial_hidden_from_gather(product_id, quants.lot_id)
+        if hidden:
+            quants = quants.filtered(lambda q: q.lot_id not in hidden)
         return quants
+
+    @api.model
+    def _serial_hidden_from_gather(self, product, lots):
+        """The serials among ``lots`` that a gather of ``product`` in this
+        context does not see (the filters of _get_gather_domain on records):
+        held serials while a move looks for stock to reserve, and, for the
+        moves of a sale line, serials another line chose."""
+        context = self.env.context
+        hidden = lots.browse()
+        if context.get("serial_skip_held") and product.tracking != "none":
+            hidden |= lots.filtered("serial_on_hold")
+        if "serial_sale_line_id" in context and product.tracking == "serial":
+            line_id = context["serial_sale_line_id"] or False
+            hidden |= lots.filtered(
+                lambda lot: lot.serial_sale_chosen and lot.sale_line_id.id != line_id
+            )
+        return hidden
 
     @api.model
     def _update_reserved_quantity(
@@ -218,24 +225,26 @@ class StockQuant(models.Model):
             )
         )
         untracked_stock = set(this.env.cr.fetchall())
-        sale_line_id = context.get("serial_sale_line_id")
-        for_sale_line = "serial_sale_line_id" in context
+        # the serials' flags read for all of them at once (the entries'
+        # serials were mostly browsed one by one)
+        slow_lots = set()
+        lots_by_product = defaultdict(set)
+        for product, _loc, lot, _sign in pending:
+            lots_by_product[product].add(lot.id)
+        for product, lot_ids in lots_by_product.items():
+            lots = this.env["stock.lot"].browse(lot_ids)
+            # a held serial goes the slow way, which refuses it by name
+            if not allow_held:
+                slow_lots.update(lots.filtered("serial_on_hold").ids)
+            # and so does what Odoo's gather would not see
+            slow_lots.update(this._serial_hidden_from_gather(product, lots).ids)
         by_reserved = defaultdict(list)
         slow = []
         for entry in pending:
             product, location, lot, sign = entry
             found = quants.get((location.id, lot.id), [])
             if (
-                # a held serial goes the slow way, which refuses it by name
-                (allow_held or not lot.serial_on_hold)
-                # and so does what Odoo's gather would not see
-                and not (context.get("serial_skip_held") and lot.serial_on_hold)
-                and not (
-                    for_sale_line
-                    and product.tracking == "serial"
-                    and lot.serial_sale_chosen
-                    and lot.sale_line_id.id != sale_line_id
-                )
+                lot.id not in slow_lots
                 and keys[(location.id, lot.id)] == 1
                 and (product.id, location.id) not in untracked_stock
                 and len(found) == 1

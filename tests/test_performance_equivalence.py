@@ -239,6 +239,12 @@ class TestPerformanceEquivalence(SerialCase):
             "ref": lambda record, value: name(value),
             "display_name": lambda record, value: name(value),
             "res_id": lambda record, value: lot_names[value],
+            # each run has its own manufacturing orders: shown by the serial
+            # each one produced
+            "production_id": lambda record, value: name(value.lot_producing_id.name),
+            "consumed_production_id": lambda record, value: name(
+                value.lot_producing_id.name
+            ),
             "message_id": message_id,
         }
 
@@ -701,6 +707,76 @@ class TestPerformanceEquivalence(SerialCase):
             Lot._serial_fast_create(vals_list)
         self.assertEqual(self.env["stock.lot"].search_count([]), count)
         self.assertEqual(self.env["mail.message"].search_count([]), messages)
+
+    def test_mass_production_same_as_native(self):
+        """Mass producing serials of a product whose stock is pushed on to a
+        shelf: Odoo's push rule of the finished and component moves is looked
+        up once per question instead of once per move, and every move, line,
+        quant and serial is the same as Odoo's."""
+        from odoo.addons.stock.models.stock_rule import (
+            ProcurementGroup as StockProcurementGroup,
+        )
+
+        lookups = Counter()
+        original = StockProcurementGroup._get_push_rule
+
+        def counting(group, product, location, values):
+            lookups[group.env.context.get("serial_no_fast_path", False)] += 1
+            return original(group, product, location, values)
+
+        def operation(env, product, prefix):
+            route = env["stock.route"].create(
+                {
+                    "name": f"{prefix} to the shelf",
+                    "product_selectable": True,
+                    "rule_ids": [
+                        Command.create(
+                            {
+                                "name": f"{prefix} stock to shelf",
+                                "action": "push",
+                                "location_src_id": self.stock.id,
+                                "location_dest_id": self.shelf.id,
+                                "picking_type_id": self.warehouse.int_type_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+            product.route_ids = route
+            screw = env["product.product"].create(
+                {"name": f"{prefix} screw", "is_storable": False}
+            )
+            bom = self._bom(product, [(screw, 2)])
+            production = env["mrp.production"].create(
+                {"product_id": product.id, "product_qty": 4, "bom_id": bom.id}
+            )
+            production.action_confirm()
+            batch = env["mrp.batch.produce"].create(
+                {
+                    "production_id": production.id,
+                    "production_text": "\n".join(
+                        f"{prefix}{name}" for name in self._names("-M", 4)
+                    ),
+                }
+            )
+            batch.action_done()
+            pushed = env["stock.move"].search(
+                [
+                    ("product_id", "=", product.id),
+                    ("location_dest_id", "=", self.shelf.id),
+                ]
+            )
+            # Odoo merges them into one move of the internal transfer
+            self.assertEqual(sum(pushed.mapped("product_uom_qty")), 4)
+
+        with patch.object(StockProcurementGroup, "_get_push_rule", counting):
+            # the finished serials come in by the validation's fast path too
+            native = self._compare(operation, fast_in=4)
+        # four finished moves and four component moves: Odoo asks eight
+        # times; the add-on asks once per product and destination
+        self.assertEqual(lookups[True], 8)
+        self.assertEqual(lookups[False], 2)
+        self.assertEqual(len(self._column(native["lots"], "name")), 4)
 
     def _foreign(self, model, method):
         """The registry's class of ``model`` with a class of another module
