@@ -34,7 +34,9 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULT_TAG = "BENCH_RESULT "
@@ -93,6 +95,48 @@ def _reset_peak():
         return True
     except OSError:
         return False
+
+
+class MemoryTrace:
+    """Where the memory grows: a thread reads the process's resident size
+    every 50 ms and, at each new high (by 4 MB or more), writes it with the
+    main thread's stack (the bench's frames and the innermost ones) to
+    ``path``."""
+
+    def __init__(self, path):
+        self.path = path
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        return False
+
+    def _sample(self):
+        main = threading.main_thread().ident
+        t0 = time.perf_counter()
+        high = 0
+        with open(self.path, "w") as out:
+            while not self.stop.wait(0.05):
+                rss = _status_kb("VmRSS")
+                if rss < high + 4096:
+                    continue
+                high = rss
+                frame = sys._current_frames().get(main)
+                stack = traceback.extract_stack(frame) if frame else []
+                # the bench's own frames (which step) and the innermost ones
+                stack = [e for e in stack[:-10] if e.filename == __file__] + [
+                    e for e in stack[-10:] if "decorator-gen" not in e.filename
+                ]
+                out.write(f"{time.perf_counter() - t0:8.2f} s {rss / 1024:8.1f} MB\n")
+                for entry in stack:
+                    where = "/".join(entry.filename.split("/")[-3:])
+                    out.write(f"      {where}:{entry.lineno} {entry.name}\n")
 
 
 class Measure:
@@ -814,8 +858,14 @@ def child(args):
         admin = env.ref("base.user_admin")
         context = {"serial_no_fast_path": True} if args.no_fast else {}
         env = env(user=admin.id, context=context)
+        trace = (
+            MemoryTrace(f"{args.memory}/{args.case}-{args.path}-{args.n}.txt")
+            if args.memory
+            else contextlib.nullcontext()
+        )
         try:
-            out = globals()[f"case_{args.case}"](env, args.path, args.n)
+            with trace:
+                out = globals()[f"case_{args.case}"](env, args.path, args.n)
         finally:
             cr.rollback()
     m = out["measure"]
@@ -856,6 +906,7 @@ def run_one(args, case, path, n, db):
         "--data-dir",
         args.data_dir,
         *(["--no-fast"] if args.no_fast else []),
+        *(["--memory", args.memory] if args.memory else []),
     ]
     if args.profile:  # collapsed stacks, for flame graphs or bench/profile.py
         out = f"{args.profile}/{case}-{path}-{n}.txt"
@@ -1139,6 +1190,11 @@ def main():
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--output", default="")
     parser.add_argument("--profile", default="", help="py-spy flame graphs to this dir")
+    parser.add_argument(
+        "--memory",
+        default="",
+        help="resident size and stack at each new high of memory, to this dir",
+    )
     parser.add_argument(
         "--no-fast",
         action="store_true",

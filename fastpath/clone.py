@@ -70,6 +70,10 @@ def _foreign_computed_defaults(model):
     return names
 
 
+# copies whose create bookkeeping is done at once (see clone_records)
+CHUNK = 2000
+
+
 def clone_records(first, varying, values, columns, per_copy=None):
     """Copies of the record ``first``, one for each of ``values`` in order,
     whose column ``varying`` holds that value; every other column in
@@ -140,10 +144,18 @@ def clone_records(first, varying, values, columns, per_copy=None):
         for inverse in env.registry.field_inverses[field]:
             env[inverse.model_name].invalidate_model([inverse.name])
     # As in BaseModel._create: the copies' own fields hold their values
-    # (protected); what depends on them elsewhere is recomputed.
-    with env.protecting(list(model._fields.values()), copies):
-        copies.modified(list(model._fields), create=True)
-    copies._validate_fields(columns + [varying] + own)
+    # (protected); what depends on them elsewhere is recomputed. Done by
+    # chunks, each its own prefetch set, whose values are dropped from the
+    # cache after: reading the fields the triggers follow would otherwise
+    # load every column of every copy at once (hundreds of MB at 50,000).
+    checked = columns + [varying] + own
+    for start in range(0, len(copies), CHUNK):
+        chunk = model.browse(copies._ids[start : start + CHUNK])
+        with env.protecting(list(model._fields.values()), chunk):
+            chunk.modified(list(model._fields), create=True)
+        chunk._validate_fields(checked)
+        if len(copies) > CHUNK:
+            chunk.invalidate_recordset()
     return copies
 
 
