@@ -132,6 +132,8 @@ PATHS = {
     "check_company": {
         "stock.lot": ("_check_company",),
         "stock.move.line": ("_check_company",),
+        "stock.move": ("_check_company",),
+        "mrp.production": ("_check_company",),
     },
 }
 

@@ -8,7 +8,8 @@ from odoo.tools import float_compare
 
 
 class MrpProduction(models.Model):
-    _inherit = "mrp.production"
+    _name = "mrp.production"
+    _inherit = ["mrp.production", "stock.serial.bulk.mixin"]
 
     def serial_action_print_labels(self):
         """Open the serial label wizard on the finished serials of these

@@ -10,7 +10,8 @@ from .stock_serial_order_line_mixin import TRACING_STATES
 
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    _name = "stock.move"
+    _inherit = ["stock.move", "stock.serial.bulk.mixin"]
 
     # Progress of serial entry on the line, as the purchase order shows it:
     # serials entered against the units of the move.

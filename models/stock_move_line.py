@@ -32,8 +32,8 @@ valued by lot, units other than the product's, quantities other than one,
 inventory adjustments, chained moves (multi-step routes) and scrap locations
 are never taken: Odoo's loop handles them. The guard (fastpath.guard, paths
 ``line_create``, ``line_unlink``, ``quant_reserve``, ``line_done`` and
-``line_write``) steps aside when another
-module overrides what these paths reproduce.
+``line_write``) steps aside when another module overrides what these paths
+reproduce.
 """
 
 import uuid

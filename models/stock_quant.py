@@ -210,7 +210,9 @@ class StockQuant(models.Model):
         for row in this.env.cr.dictfetchall():
             quants[(row["location_id"], row["lot_id"])].append(row)
         # Odoo's strict gather of a serial takes the quants without serial
-        # of that place too (their in date counts)
+        # of that place too (their in date counts); any positive quantity
+        # counts here, a rounding residue included: at worst an entry goes
+        # to Odoo's method for nothing
         this.env.cr.execute(
             SQL(
                 """

@@ -6,9 +6,11 @@ from ..fastpath import check_company_batched
 
 
 class StockSerialBulkMixin(models.AbstractModel):
-    """What models created by the thousand for serials (serials, move lines)
-    share: Odoo's company check done per (field, company) rather than once per
-    record, which costs seconds for a receipt of thousands of serials."""
+    """What models created or validated by the thousand for serials share
+    (serials, move lines, moves and manufacturing orders of a mass
+    production): Odoo's company check done per (field, company) rather than
+    once per record, which costs seconds for a receipt of thousands of
+    serials."""
 
     _name = "stock.serial.bulk.mixin"
     _description = "Serial Numbers in Bulk"

@@ -15,7 +15,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from ..fastpath import clone as fast_clone
@@ -240,6 +240,10 @@ class TestPerformanceEquivalence(SerialCase):
             "ref": lambda record, value: name(value),
             "display_name": lambda record, value: name(value),
             "res_id": lambda record, value: lot_names[value],
+            "record_name": lambda record, value: name(value),
+            # a message's parent: the first message of the document, shown
+            # by its text (each run has its own ids)
+            "parent_id": lambda record, value: value and str(value.body),
             # each run has its own manufacturing orders: shown by the serial
             # each one produced
             "production_id": lambda record, value: name(value.lot_producing_id.name),
@@ -504,6 +508,35 @@ class TestPerformanceEquivalence(SerialCase):
 
         # reserved, released, reserved again: 5 each time
         self._compare(operation, fast_in=8, fast_out=5, reserved=15)
+
+    def test_unreserve_of_a_held_serial_falls_back(self):
+        """A serial put on hold while reserved: Unreserve releases it by
+        Odoo's method (the batch leaves held serials to it) and the others in
+        one batch; Check Availability then takes other serials than it."""
+
+        def operation(env, product, prefix):
+            self._receipt(env, product, self._names("-H", 7), prefix)
+            picking = self._picking(
+                self.warehouse.out_type_id,
+                self.stock,
+                self.customer_loc,
+                product,
+                5,
+                self.customer,
+            ).with_env(env)
+            picking.action_assign()
+            held = picking.move_line_ids.lot_id.sorted("name")[:1]
+            held.action_serial_hold("Inspection")
+            picking.do_unreserve()
+            self.assertEqual(self._reserved(product), [])
+            picking.action_assign()
+            self.assertEqual(len(picking.move_line_ids.lot_id), 5)
+            self.assertNotIn(held, picking.move_line_ids.lot_id)
+            picking.move_ids.picked = True
+            self.assertIs(picking.button_validate(), True)
+
+        # 5 reserved, 5 released (the held one by Odoo's method), 5 reserved
+        self._compare(operation, fast_in=7, fast_out=5, reserved=15, slow=1)
 
     def test_unreserve_beside_stock_without_serial_falls_back(self):
         """Odoo's reservation of a serial also reads the quants without
@@ -780,6 +813,38 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertEqual(lookups[True], 8)
         self.assertEqual(lookups[False], 2)
         self.assertEqual(len(self._column(native["lots"], "name")), 4)
+
+    def test_company_check_in_batch_refuses_as_odoo(self):
+        """Moves and lines checked per (field, company) in a batch: a
+        consistent batch passes; one record pointing to another company's
+        location makes the batch step aside and Odoo's own check refuse it."""
+        from ..fastpath import check_company_batched
+
+        other = self.env["res.company"].create({"name": "Other Serial Company"})
+        elsewhere = self.env["stock.location"].create(
+            {"name": "Elsewhere", "usage": "internal", "company_id": other.id}
+        )
+        picking = self._picking(
+            self.warehouse.int_type_id, self.stock, self.shelf, self.product, 3
+        )
+        moves = (
+            picking.move_ids
+            | self._picking(
+                self.warehouse.int_type_id, self.stock, self.shelf, self.product2, 3
+            ).move_ids
+        )
+        self.assertTrue(check_company_batched(moves))
+        moves._check_company()
+        # written past the ORM's check, as a module's SQL would
+        moves[1:].flush_recordset()
+        self.env.cr.execute(
+            "UPDATE stock_move SET location_id = %s WHERE id = %s",
+            [elsewhere.id, moves[1].id],
+        )
+        moves.invalidate_recordset(["location_id"])
+        self.assertFalse(check_company_batched(moves))
+        with self.assertRaisesRegex(UserError, "Elsewhere"):
+            moves._check_company()
 
     def _foreign(self, model, method):
         """The registry's class of ``model`` with a class of another module
