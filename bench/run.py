@@ -858,6 +858,8 @@ def child(args):
         admin = env.ref("base.user_admin")
         context = {"serial_no_fast_path": True} if args.no_fast else {}
         env = env(user=admin.id, context=context)
+        if args.memory:
+            os.makedirs(args.memory, exist_ok=True)
         trace = (
             MemoryTrace(f"{args.memory}/{args.case}-{args.path}-{args.n}.txt")
             if args.memory

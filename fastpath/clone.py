@@ -148,6 +148,11 @@ def clone_records(first, varying, values, columns, per_copy=None):
     # chunks, each its own prefetch set, whose values are dropped from the
     # cache after: reading the fields the triggers follow would otherwise
     # load every column of every copy at once (hundreds of MB at 50,000).
+    # Only a chunk is protected at a time: that holds because no trigger of
+    # the cloned models (serials, their messages, move lines, quants) leads
+    # from one such record to another of the same batch. A failed constraint
+    # names what its chunk holds (the serial entry refuses duplicates and
+    # bad names, all of them, before anything is written).
     checked = columns + [varying] + own
     for start in range(0, len(copies), CHUNK):
         chunk = model.browse(copies._ids[start : start + CHUNK])

@@ -14,7 +14,12 @@ def check_company_batched(records, fnames=None):
     (fast paths off, another module's ``_check_company``), when it cannot
     tell or when it finds an inconsistency: the caller then runs Odoo's own
     check, which raises its usual error."""
-    if len(records) < 2 or not guard.allowed(records, "check_company"):
+    path = (
+        "check_company_orders"
+        if records._name in guard.PATHS["check_company_orders"]
+        else "check_company"
+    )
+    if len(records) < 2 or not guard.allowed(records, path):
         return False
     if fnames is None or {"company_id", "company_ids"} & set(fnames):
         fnames = records._fields

@@ -132,6 +132,10 @@ PATHS = {
     "check_company": {
         "stock.lot": ("_check_company",),
         "stock.move.line": ("_check_company",),
+    },
+    # ... and for moves and manufacturing orders (a mass production's), on
+    # their own: an override there leaves serials and lines batched
+    "check_company_orders": {
         "stock.move": ("_check_company",),
         "mrp.production": ("_check_company",),
     },

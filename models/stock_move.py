@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, OrderedSet, float_compare, float_is_zero
 
 from ..fastpath import guard
+from .procurement_group import PUSH_RULES, push_rule_memo
 from .stock_serial_order_line_mixin import TRACING_STATES
 
 
@@ -539,13 +540,12 @@ class StockMove(models.Model):
         call (see procurement.group)."""
         if (
             len(self) < 2
-            or self.env.context.get("serial_push_rules")
+            # inside another _push_apply: its rules serve
+            or push_rule_memo(self.env) is not None
             or not guard.allowed(self.env["procurement.group"], "push_rule")
         ):
             return super()._push_apply()
-        store = self.env.cr.precommit.data.setdefault(
-            "stock_serial_tracking.push_rules", {}
-        )
+        store = self.env.cr.precommit.data.setdefault(PUSH_RULES, {})
         token = uuid.uuid4().hex
         store[token] = {}
         try:

@@ -78,6 +78,9 @@ class StockQuant(models.Model):
             strict=strict,
             qty=qty,
         )
+        context = self.env.context
+        if not (context.get("serial_skip_held") or "serial_sale_line_id" in context):
+            return quants
         # a reservation from a cache of quants skips the domain above
         hidden = self._serial_hidden_from_gather(product_id, quants.lot_id)
         if hidden:

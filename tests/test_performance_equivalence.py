@@ -20,7 +20,7 @@ from odoo.tests import tagged
 
 from ..fastpath import clone as fast_clone
 from ..fastpath import guard
-from ..models import stock_lot_bulk, stock_move_line
+from ..models import stock_lot_bulk, stock_move_line, stock_serial_bulk_mixin
 from ..models.stock_move_line import StockMoveLine as FastLine
 from ..models.stock_quant import StockQuant as FastQuant
 from .common import SerialCase
@@ -814,6 +814,83 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertEqual(lookups[False], 2)
         self.assertEqual(len(self._column(native["lots"], "name")), 4)
 
+    def test_push_rules_found_once_per_question(self):
+        """Moves pushed in one call that ask the same question share the
+        rule found; a move with routes of its own asks its own. The moves
+        Odoo creates are the same with the fast paths off, they carry nothing
+        of the add-on, and nothing is kept after the call."""
+        from odoo.addons.stock.models.stock_rule import (
+            ProcurementGroup as StockProcurementGroup,
+        )
+
+        from ..models.procurement_group import PUSH_RULES
+
+        bay = self.env["stock.location"].create(
+            {"name": "Bay", "usage": "internal", "location_id": self.stock.id}
+        )
+
+        def route(name, destination):
+            return self.env["stock.route"].create(
+                {
+                    "name": name,
+                    "product_selectable": True,
+                    "rule_ids": [
+                        Command.create(
+                            {
+                                "name": name,
+                                "action": "push",
+                                "location_src_id": self.stock.id,
+                                "location_dest_id": destination.id,
+                                "picking_type_id": self.warehouse.int_type_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+
+        product = self._new_product("PUSH")
+        product.route_ids = route("To the shelf", self.shelf)
+        to_bay = route("To the bay", bay)
+        lookups = []
+        original = StockProcurementGroup._get_push_rule
+
+        def counting(group, product, location, values):
+            lookups.append(location)
+            return original(group, product, location, values)
+
+        def push(env):
+            moves = env["stock.move"].create(
+                [
+                    {
+                        "name": product.name,
+                        "product_id": product.id,
+                        "product_uom_qty": 1,
+                        "product_uom": product.uom_id.id,
+                        "location_id": self.supplier_loc.id,
+                        "location_dest_id": self.stock.id,
+                        "route_ids": [Command.set(routes.ids)],
+                    }
+                    for routes in (to_bay.browse(), to_bay.browse(), to_bay)
+                ]
+            )
+            lookups.clear()
+            with patch.object(StockProcurementGroup, "_get_push_rule", counting):
+                pushed = moves._push_apply()
+            self.assertNotIn("serial_push_rules", pushed.env.context)
+            self.assertFalse(self.env.cr.precommit.data.get(PUSH_RULES))
+            return len(lookups), sorted(
+                (move.location_dest_id.name, move.product_uom_qty) for move in pushed
+            )
+
+        native = push(
+            self.env(context=dict(self.env.context, serial_no_fast_path=True))
+        )
+        fast = push(self.env)
+        self.assertEqual(native[0], 3)
+        self.assertEqual(fast[0], 2)
+        self.assertEqual(fast[1], native[1])
+        self.assertEqual(sorted({name for name, _qty in fast[1]}), ["Bay", "Shelf S1"])
+
     def test_company_check_in_batch_refuses_as_odoo(self):
         """Moves and lines checked per (field, company) in a batch: a
         consistent batch passes; one record pointing to another company's
@@ -834,7 +911,23 @@ class TestPerformanceEquivalence(SerialCase):
             ).move_ids
         )
         self.assertTrue(check_company_batched(moves))
-        moves._check_company()
+        # Odoo's check of moves and of manufacturing orders asks the batch
+        productions = self.env["mrp.production"].create(
+            [{"product_id": self.product.id, "product_qty": 1} for _i in range(2)]
+        )
+        batched = []
+
+        def spy(records, fnames=None):
+            result = check_company_batched(records, fnames)
+            batched.append((records._name, len(records), result))
+            return result
+
+        with patch.object(stock_serial_bulk_mixin, "check_company_batched", spy):
+            moves._check_company()
+            productions._check_company()
+        self.assertEqual(
+            batched, [("stock.move", 2, True), ("mrp.production", 2, True)]
+        )
         # written past the ORM's check, as a module's SQL would
         moves[1:].flush_recordset()
         self.env.cr.execute(
