@@ -554,8 +554,8 @@ class StockMove(models.Model):
             )._push_apply()
         finally:
             store.pop(token, None)
-        # Odoo's new moves (sudo), without the token
-        return new_moves.with_context(self.env.context)
+        # Odoo's new moves (sudo), in the caller's context: without the token
+        return new_moves.with_env(self.env(su=new_moves.env.su))
 
     # ------------------------------------------------------------------
     # Sales: deliveries of sale lines that chose their serials ship exactly
