@@ -51,18 +51,24 @@ FAST_OUT_DESTINATIONS = ("customer", "supplier", "production", "inventory")
 STOCK_USAGES = ("internal", "transit")
 
 
-def _pending_reservations(env, token=None, pop=False):
-    """The reservations collected while move lines are created in a batch.
+def _pending_reservations(env, token=None, pop=False, sign=0, lot_ids=()):
+    """The reservations collected while move lines are created (``sign``
+    +1) or deleted (-1) in a batch.
 
-    The context carries only a token: the list lives with the transaction
-    (cleared at commit or rollback) so that no mutable object rides in a
-    context Odoo compares and reuses. Returns (token, list)."""
+    Only what the batch itself does is collected: the change of that sign on
+    the serials ``lot_ids`` of its lines. Anything else reserved meanwhile (a
+    line of another serial, an unreservation inside a create, by whatever
+    module runs in there) is done at once by Odoo's method. The context
+    carries only a token: the batch lives with the transaction (cleared at
+    commit or rollback) so that no mutable object rides in a context Odoo
+    compares and reuses. Returns (token, list of the entries collected)."""
     store = env.cr.precommit.data.setdefault("stock_serial_tracking.reserve", {})
     if pop:
-        return token, store.pop(token, [])
+        batch = store.pop(token, None)
+        return token, batch["entries"] if batch else []
     token = uuid.uuid4().hex
-    store[token] = []
-    return token, store[token]
+    store[token] = {"sign": sign, "lot_ids": frozenset(lot_ids), "entries": []}
+    return token, store[token]["entries"]
 
 
 class StockMoveLine(models.Model):
@@ -539,7 +545,11 @@ class StockMoveLine(models.Model):
             or any(vals.get("state") == "done" for vals in vals_list)
         ):
             return super().create(vals_list)
-        token, pending = _pending_reservations(self.env)
+        token, pending = _pending_reservations(
+            self.env,
+            sign=1,
+            lot_ids=[vals["lot_id"] for vals in vals_list if vals.get("lot_id")],
+        )
         this = self.with_context(serial_fast_reserve=token)
         try:
             groups = self._serial_fast_clone_groups(vals_list)
@@ -563,7 +573,9 @@ class StockMoveLine(models.Model):
             or not guard.allowed(self, "line_unlink")
         ):
             return super().unlink()
-        token, pending = _pending_reservations(self.env)
+        token, pending = _pending_reservations(
+            self.env, sign=-1, lot_ids=self.lot_id.ids
+        )
         try:
             result = super(
                 StockMoveLine, self.with_context(serial_fast_reserve=token)

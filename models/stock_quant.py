@@ -133,11 +133,12 @@ class StockQuant(models.Model):
                 + "\n- ".join(lot_id._serial_hold_refusals())
             )
         # While serial move lines are created or deleted in a batch (context
-        # key serial_fast_reserve), reserving or unreserving one serial on its
-        # plain quant is collected and done for all lines at once by
-        # _serial_fast_reserve.
+        # key serial_fast_reserve), reserving (create) or unreserving
+        # (unlink) one of the batch's serials on its plain quant is collected
+        # and done for all lines at once by _serial_fast_reserve; anything
+        # else is done now.
         token = self.env.context.get("serial_fast_reserve")
-        pending = (
+        batch = (
             self.env.cr.precommit.data.get("stock_serial_tracking.reserve", {}).get(
                 token
             )
@@ -145,10 +146,12 @@ class StockQuant(models.Model):
             else None
         )
         if (
-            pending is not None
+            batch is not None
+            and lot_id
+            and lot_id.id in batch["lot_ids"]
+            and (quantity > 0) == (batch["sign"] > 0)
             and not self
             and strict
-            and lot_id
             and not package_id
             and not owner_id
             and product_id.tracking == "serial"
@@ -158,8 +161,7 @@ class StockQuant(models.Model):
             == 0
             and guard.allowed(self, "quant_reserve")
         ):
-            sign = 1 if quantity > 0 else -1
-            pending.append((product_id, location_id, lot_id, sign))
+            batch["entries"].append((product_id, location_id, lot_id, batch["sign"]))
             return None
         return super()._update_reserved_quantity(
             product_id,

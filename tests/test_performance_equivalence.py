@@ -333,17 +333,23 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertIs(picking.button_validate(), True)
         return names
 
-    def _delivery(self, env, product, lots, reserve=True):
+    def _outgoing(self, env, product, count, reserve=True):
+        """A delivery of ``count`` units of ``product`` to the customer,
+        reserved by Check Availability unless ``reserve`` is false."""
         picking = self._picking(
             self.warehouse.out_type_id,
             self.stock,
             self.customer_loc,
             product,
-            len(lots),
+            count,
             self.customer,
         ).with_env(env)
         if reserve:
             picking.action_assign()
+        return picking
+
+    def _delivery(self, env, product, lots, reserve=True):
+        picking = self._outgoing(env, product, len(lots), reserve=reserve)
         wizard = env["stock.serial.entry"].with_context(
             **picking.move_ids.action_open_serial_entry()["context"]
         )
@@ -485,18 +491,89 @@ class TestPerformanceEquivalence(SerialCase):
             if quant.reserved_quantity
         )
 
+    def test_batch_collects_only_its_own_change(self):
+        """A batch of new lines collects the reservation of its own serials;
+        an unreservation, or a serial of no line of it, reserved by whatever
+        runs meanwhile, is done at once by Odoo's method."""
+        product = self._new_product("BATCH")
+        self._receipt(self.env, product, self._names("-B", 3), "BATCH")
+        mine, other, outside = self._lots(
+            [f"BATCH{name}" for name in self._names("-B", 3)], product
+        ).sorted("name")
+        Quant = self.env["stock.quant"].sudo()
+        Quant._update_reserved_quantity(product, self.stock, 1, lot_id=other)
+        token, entries = stock_move_line._pending_reservations(
+            self.env, sign=1, lot_ids=[mine.id, other.id]
+        )
+        batch = Quant.with_context(serial_fast_reserve=token)
+        try:
+            batch._update_reserved_quantity(product, self.stock, 1, lot_id=mine)
+            batch._update_reserved_quantity(product, self.stock, 1, lot_id=outside)
+            batch._update_reserved_quantity(product, self.stock, -1, lot_id=other)
+        finally:
+            _token, collected = stock_move_line._pending_reservations(
+                self.env, token, pop=True
+            )
+        self.assertIs(collected, entries)
+        self.assertEqual(entries, [(product, self.stock, mine, 1)])
+        self.assertEqual(self._reserved(product), [(outside.name, 1.0)])
+        self.assertFalse(Quant._serial_fast_reserve(entries))
+        self.assertEqual(
+            self._reserved(product), [(mine.name, 1.0), (outside.name, 1.0)]
+        )
+        self.assertNotIn(
+            token, self.env.cr.precommit.data["stock_serial_tracking.reserve"]
+        )
+
+    def test_gather_filters_agree_with_the_domain(self):
+        """The serials the batched reservation leaves to Odoo as unseen are
+        those Odoo's gather does not find, in each context a move sets."""
+        product = self._new_product("HIDE")
+        names = [f"HIDE{name}" for name in self._names("-G", 4)]
+        self._receipt(self.env, product, self._names("-G", 4), "HIDE")
+        held, chosen_a, chosen_b, free = self._lots(names, product).sorted("name")
+        line_a, line_b = (
+            self.env["sale.order"]
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "product_uom_qty": 1})
+                    ],
+                }
+            )
+            .order_line
+            for _order in range(2)
+        )
+        held.action_serial_hold("Inspection")
+        chosen_a.sudo().write({"sale_line_id": line_a.id, "serial_sale_chosen": True})
+        chosen_b.sudo().write({"sale_line_id": line_b.id, "serial_sale_chosen": True})
+        lots = held | chosen_a | chosen_b | free
+        for context, hidden in (
+            ({}, lots.browse()),
+            ({"serial_skip_held": True}, held),
+            ({"serial_sale_line_id": line_a.id}, chosen_b),
+            ({"serial_sale_line_id": 0}, chosen_a | chosen_b),
+            (
+                {"serial_skip_held": True, "serial_sale_line_id": line_b.id},
+                held | chosen_a,
+            ),
+        ):
+            quants = self.env["stock.quant"].with_context(**context)
+            with self.subTest(context=context):
+                found = quants.search(quants._get_gather_domain(product, self.stock))
+                self.assertEqual(found.lot_id, lots - hidden)
+                self.assertEqual(
+                    quants._gather(product, self.stock).lot_id, found.lot_id
+                )
+                self.assertEqual(
+                    quants._serial_hidden_from_gather(product, lots), hidden
+                )
+
     def test_unreserve_same_as_native(self):
         def operation(env, product, prefix):
             self._receipt(env, product, self._names("-X", 8), prefix)
-            picking = self._picking(
-                self.warehouse.out_type_id,
-                self.stock,
-                self.customer_loc,
-                product,
-                5,
-                self.customer,
-            ).with_env(env)
-            picking.action_assign()
+            picking = self._outgoing(env, product, 5)
             self.assertEqual(len(self._reserved(product)), 5)
             picking.do_unreserve()
             # every serial free again, in both ways
@@ -516,15 +593,7 @@ class TestPerformanceEquivalence(SerialCase):
 
         def operation(env, product, prefix):
             self._receipt(env, product, self._names("-H", 7), prefix)
-            picking = self._picking(
-                self.warehouse.out_type_id,
-                self.stock,
-                self.customer_loc,
-                product,
-                5,
-                self.customer,
-            ).with_env(env)
-            picking.action_assign()
+            picking = self._outgoing(env, product, 5)
             held = picking.move_line_ids.lot_id.sorted("name")[:1]
             held.action_serial_hold("Inspection")
             picking.do_unreserve()
@@ -744,6 +813,26 @@ class TestPerformanceEquivalence(SerialCase):
         self.assertEqual(self.env["stock.lot"].search_count([]), count)
         self.assertEqual(self.env["mail.message"].search_count([]), messages)
 
+    def _push_route(self, env, name, destination):
+        """A route pushing what arrives in stock on to ``destination``."""
+        return env["stock.route"].create(
+            {
+                "name": name,
+                "product_selectable": True,
+                "rule_ids": [
+                    Command.create(
+                        {
+                            "name": name,
+                            "action": "push",
+                            "location_src_id": self.stock.id,
+                            "location_dest_id": destination.id,
+                            "picking_type_id": self.warehouse.int_type_id.id,
+                        }
+                    )
+                ],
+            }
+        )
+
     def test_mass_production_same_as_native(self):
         """Mass producing serials of a product whose stock is pushed on to a
         shelf: Odoo's push rule of the finished and component moves is looked
@@ -761,24 +850,9 @@ class TestPerformanceEquivalence(SerialCase):
             return original(group, product, location, values)
 
         def operation(env, product, prefix):
-            route = env["stock.route"].create(
-                {
-                    "name": f"{prefix} to the shelf",
-                    "product_selectable": True,
-                    "rule_ids": [
-                        Command.create(
-                            {
-                                "name": f"{prefix} stock to shelf",
-                                "action": "push",
-                                "location_src_id": self.stock.id,
-                                "location_dest_id": self.shelf.id,
-                                "picking_type_id": self.warehouse.int_type_id.id,
-                            }
-                        )
-                    ],
-                }
+            product.route_ids = self._push_route(
+                env, f"{prefix} to the shelf", self.shelf
             )
-            product.route_ids = route
             screw = env["product.product"].create(
                 {"name": f"{prefix} screw", "is_storable": False}
             )
@@ -829,28 +903,9 @@ class TestPerformanceEquivalence(SerialCase):
             {"name": "Bay", "usage": "internal", "location_id": self.stock.id}
         )
 
-        def route(name, destination):
-            return self.env["stock.route"].create(
-                {
-                    "name": name,
-                    "product_selectable": True,
-                    "rule_ids": [
-                        Command.create(
-                            {
-                                "name": name,
-                                "action": "push",
-                                "location_src_id": self.stock.id,
-                                "location_dest_id": destination.id,
-                                "picking_type_id": self.warehouse.int_type_id.id,
-                            }
-                        )
-                    ],
-                }
-            )
-
         product = self._new_product("PUSH")
-        product.route_ids = route("To the shelf", self.shelf)
-        to_bay = route("To the bay", bay)
+        product.route_ids = self._push_route(self.env, "To the shelf", self.shelf)
+        to_bay = self._push_route(self.env, "To the bay", bay)
         lookups = []
         original = StockProcurementGroup._get_push_rule
 
@@ -1049,17 +1104,44 @@ class TestPerformanceEquivalence(SerialCase):
         # after this one must not write it
         self.addCleanup(field.unlink)
         product = self._new_product("DEP")
-        self._receipt(self.env, product, ["DEP-1"], "")
-        lot = self._lots(["DEP-1"], product)
-        self.assertEqual(lot.x_status_customer, "received/")
+        names = self._names("DEP", 5)
+        Lot = type(self.env["stock.lot"])
+        modified = Lot.modified
+        chunks = []
+
+        def spy(records, fnames, create=False, before=False):
+            if create:
+                chunks.append(len(records))
+            return modified(records, fnames, create=create, before=before)
+
+        # the serials copied from the first: their create bookkeeping by
+        # chunks of 2, each computing the field for its serials
+        with (
+            patch.object(fast_clone, "CHUNK", 2),
+            patch.object(Lot, "modified", spy),
+        ):
+            self._receipt(self.env, product, names, "")
+        # the four copies of the first serial (made by create()) in two chunks
+        self.assertEqual(chunks[-2:], [2, 2])
+        self.assertNotIn(2, chunks[:-2])
+        lots = self._lots(names, product)
+
+        def stored():
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT name, x_status_customer FROM stock_lot WHERE id = ANY(%s)",
+                [lots.ids],
+            )
+            return dict(self.env.cr.fetchall())
+
+        self.assertEqual(stored(), dict.fromkeys(names, "received/"))
+        lot = lots.sorted("name")[:1]
         self._delivery(self.env, product, lot)
-        self.env.flush_all()
-        self.env.cr.execute(
-            "SELECT x_status_customer FROM stock_lot WHERE id = %s", [lot.id]
+        shipped = f"shipped/{self.customer.name}"
+        self.assertEqual(
+            stored(), {**dict.fromkeys(names, "received/"), lot.name: shipped}
         )
-        stored = self.env.cr.fetchone()[0]
-        self.assertEqual(stored, f"shipped/{self.customer.name}")
-        self.assertEqual(lot.x_status_customer, stored)
+        self.assertEqual(lot.x_status_customer, shipped)
 
     def test_serial_location_derived_with_the_status(self):
         """Odoo's location of a serial (the one place of its quants in stock)
