@@ -31,6 +31,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -999,9 +1000,10 @@ def vacuum(db):
 
 
 @contextlib.contextmanager
-def disposable_copy(db):
+def disposable_copy(db, data_dir):
     """A copy of ``db`` for one run of a case that commits (REQUEST_CASES),
-    dropped after it: a copy of these small databases takes under a second."""
+    dropped after it with the filestore folder Odoo made for it: a copy of
+    these small databases takes under a second."""
     import psycopg2
 
     copy = f"{db}_run"
@@ -1021,6 +1023,7 @@ def disposable_copy(db):
         yield copy
     finally:
         execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        shutil.rmtree(os.path.join(data_dir, "filestore", copy), ignore_errors=True)
 
 
 def growth_table(results):
@@ -1121,7 +1124,7 @@ def parent(args):
                     if kind == "small":
                         vacuum(db)
                     if case in REQUEST_CASES:
-                        with disposable_copy(db) as copy:
+                        with disposable_copy(db, args.data_dir) as copy:
                             r = run_one(args, case, path, n, copy)
                         r["db"] = db
                     else:

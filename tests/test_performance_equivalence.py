@@ -37,6 +37,9 @@ class TestPerformanceEquivalence(SerialCase):
         super().setUpClass()
         cls.package = cls.env["stock.quant.package"].create({"name": "PACK-EQ"})
         cls.owner = cls.env["res.partner"].create({"name": "Consignor"})
+        cls.other_user = cls.env["res.users"].create(
+            {"name": "Earlier Writer", "login": "sst_earlier_writer"}
+        )
 
     # ------------------------------------------------------------------
     # helpers
@@ -1166,11 +1169,28 @@ class TestPerformanceEquivalence(SerialCase):
             in_stock = [lot.location_id for lot in lots]
             received = set(computed) & set(lots.ids)
             computed.clear()
+            # written last by someone else, long ago
+            self.env.cr.execute(
+                "UPDATE stock_lot SET write_uid = %s, write_date = %s"
+                " WHERE id = ANY(%s)",
+                [self.other_user.id, "2020-01-01 08:00:00", lots.ids],
+            )
             self._delivery(self.env, product, lots[:2])
             self.env.flush_all()
             self.env.invalidate_all()
             shipped = set(computed) & set(lots.ids)
             computed.clear()
+            self.env.cr.execute(
+                "SELECT write_uid, write_date > '2020-01-01 08:00:00'"
+                " FROM stock_lot WHERE id = ANY(%s) ORDER BY id",
+                [lots.ids],
+            )
+            # a serial whose location changed was written by the user now,
+            # the others not at all
+            self.assertEqual(
+                self.env.cr.fetchall(),
+                [(self.env.uid, True)] * 2 + [(self.other_user.id, False)] * 4,
+            )
             return lots, in_stock, received, shipped
 
         def places(lots):
