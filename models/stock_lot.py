@@ -119,7 +119,12 @@ def derived_fields_sql(where, locate=None, uid=None, now=None):
 
     One correlated row per serial: a join with the updated table made
     PostgreSQL compare every pair of serials when its statistics did not know
-    the serials just created (5,000 serials: 1.4 s of 1.7 s)."""
+    the serials just created (5,000 serials: 1.4 s of 1.7 s). Aggregating
+    the history of all the serials first, then joining the aggregates, is
+    twice as fast at 5,000 (0.24 s against 0.54 s) but took 200 s at 50,000:
+    the planner, estimating one aggregate row, scanned them all for each
+    serial. Here each serial's rows are found by index whatever the
+    statistics say, and the time stays linear."""
     columns = [SQL.identifier(name) for name, _sql in DERIVED_FIELDS]
     values = [SQL(sql) for _name, sql in DERIVED_FIELDS]
     if locate:
