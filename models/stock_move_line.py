@@ -51,24 +51,23 @@ FAST_OUT_DESTINATIONS = ("customer", "supplier", "production", "inventory")
 STOCK_USAGES = ("internal", "transit")
 
 
-def _pending_reservations(env, token=None, pop=False, sign=0, lot_ids=()):
-    """The reservations collected while move lines are created (``sign``
-    +1) or deleted (-1) in a batch.
+def _pending_reservations(env, token=None, pop=False, lot_ids=()):
+    """The reservations collected while move lines are created or deleted
+    in a batch.
 
-    Only what the batch itself does is collected: the change of that sign on
-    the serials ``lot_ids`` of its lines. Anything else reserved meanwhile (a
-    line of another serial, an unreservation inside a create, by whatever
-    module runs in there) is done at once by Odoo's method. The context
-    carries only a token: the batch lives with the transaction (cleared at
-    commit or rollback) so that no mutable object rides in a context Odoo
-    compares and reuses. Returns (token, list of the entries collected)."""
+    Only the changes of the serials ``lot_ids`` of the batch's lines are
+    collected; a change of any other serial, made by whatever module runs in
+    there, is done at once by Odoo's method and counted in ``passed``. The
+    context carries only a token: the batch lives with the transaction
+    (cleared at commit or rollback) so that no mutable object rides in a
+    context Odoo compares and reuses. Returns (token, batch), the batch's
+    ``entries`` being the (product, location, serial, sign) collected."""
     store = env.cr.precommit.data.setdefault("stock_serial_tracking.reserve", {})
     if pop:
-        batch = store.pop(token, None)
-        return token, batch["entries"] if batch else []
+        return token, store.pop(token, None)
     token = uuid.uuid4().hex
-    store[token] = {"sign": sign, "lot_ids": frozenset(lot_ids), "entries": []}
-    return token, store[token]["entries"]
+    store[token] = {"lot_ids": frozenset(lot_ids), "entries": [], "passed": 0}
+    return token, store[token]
 
 
 class StockMoveLine(models.Model):
@@ -545,10 +544,14 @@ class StockMoveLine(models.Model):
             or any(vals.get("state") == "done" for vals in vals_list)
         ):
             return super().create(vals_list)
-        token, pending = _pending_reservations(
+        # a serial given otherwise than by id is reserved by Odoo's method
+        token, batch = _pending_reservations(
             self.env,
-            sign=1,
-            lot_ids=[vals["lot_id"] for vals in vals_list if vals.get("lot_id")],
+            lot_ids=[
+                vals["lot_id"]
+                for vals in vals_list
+                if isinstance(vals.get("lot_id"), int)
+            ],
         )
         this = self.with_context(serial_fast_reserve=token)
         try:
@@ -556,11 +559,11 @@ class StockMoveLine(models.Model):
             if groups is None:
                 lines = super(StockMoveLine, this).create(vals_list)
             else:
-                lines = this._serial_fast_create_cloned(vals_list, groups, pending)
+                lines = this._serial_fast_create_cloned(vals_list, groups, batch)
         finally:
             _pending_reservations(self.env, token, pop=True)
-        if pending:
-            self.env["stock.quant"]._serial_fast_reserve(pending)
+        if batch["entries"]:
+            self.env["stock.quant"]._serial_fast_reserve(batch["entries"])
         return lines.with_env(self.env)
 
     def unlink(self):
@@ -573,17 +576,15 @@ class StockMoveLine(models.Model):
             or not guard.allowed(self, "line_unlink")
         ):
             return super().unlink()
-        token, pending = _pending_reservations(
-            self.env, sign=-1, lot_ids=self.lot_id.ids
-        )
+        token, batch = _pending_reservations(self.env, lot_ids=self.lot_id.ids)
         try:
             result = super(
                 StockMoveLine, self.with_context(serial_fast_reserve=token)
             ).unlink()
         finally:
             _pending_reservations(self.env, token, pop=True)
-        if pending:
-            self.env["stock.quant"]._serial_fast_reserve(pending)
+        if batch["entries"]:
+            self.env["stock.quant"]._serial_fast_reserve(batch["entries"])
         return result
 
     def _serial_fast_clone_groups(self, vals_list):
@@ -627,29 +628,37 @@ class StockMoveLine(models.Model):
             return None
         return list(groups.values())
 
-    def _serial_fast_create_cloned(self, vals_list, groups, pending):
+    def _serial_fast_create_cloned(self, vals_list, groups, batch):
         """create(vals_list) where each group's first line is created by the
         ORM and the others are copies of it with their own serial; what
         stock's create does for each new line that is not done (reserve its
-        serial, recompute its move's state) is done for the copies too."""
+        serial, recompute its move's state) is done for the copies too, when
+        it was only that for the first (the reservations of the batch)."""
         columns = clone_columns(self, "lot_id")
         if columns is None:
             return super().create(vals_list)
         ids = [None] * len(vals_list)
         moves = self.env["stock.move"]
+        pending = batch["entries"]
         for indexes in groups:
             first_vals = vals_list[indexes[0]]
             reserved_before = len(pending)
+            passed_before = batch["passed"]
             first = super().create([first_vals])
             ids[indexes[0]] = first.id
             rest = indexes[1:]
             if not rest:
                 continue
             reserved = pending[reserved_before:]
-            if first.state == "done" or (
-                first.quantity_product_uom
-                and not first.move_id._should_bypass_reservation()
-                and reserved != [(first.product_id, first.location_id, first.lot_id, 1)]
+            if (
+                first.state == "done"
+                or batch["passed"] != passed_before
+                or (
+                    first.quantity_product_uom
+                    and not first.move_id._should_bypass_reservation()
+                    and reserved
+                    != [(first.product_id, first.location_id, first.lot_id, 1)]
+                )
             ):
                 # reserved another way than the batch: Odoo's code per line
                 others = super().create([vals_list[i] for i in rest])

@@ -133,10 +133,12 @@ class StockQuant(models.Model):
                 + "\n- ".join(lot_id._serial_hold_refusals())
             )
         # While serial move lines are created or deleted in a batch (context
-        # key serial_fast_reserve), reserving (create) or unreserving
-        # (unlink) one of the batch's serials on its plain quant is collected
-        # and done for all lines at once by _serial_fast_reserve; anything
-        # else is done now.
+        # key serial_fast_reserve), reserving or unreserving one of the
+        # batch's serials on its plain quant is collected and done for all
+        # lines at once by _serial_fast_reserve. Anything else is done now,
+        # after what was collected of that serial (Odoo's order), and
+        # counted: the batch's copies of a line repeat only what it
+        # collected.
         token = self.env.context.get("serial_fast_reserve")
         batch = (
             self.env.cr.precommit.data.get("stock_serial_tracking.reserve", {}).get(
@@ -145,24 +147,33 @@ class StockQuant(models.Model):
             if token
             else None
         )
-        if (
-            batch is not None
-            and lot_id
-            and lot_id.id in batch["lot_ids"]
-            and (quantity > 0) == (batch["sign"] > 0)
-            and not self
-            and strict
-            and not package_id
-            and not owner_id
-            and product_id.tracking == "serial"
-            and float_compare(
-                abs(quantity), 1, precision_rounding=product_id.uom_id.rounding
-            )
-            == 0
-            and guard.allowed(self, "quant_reserve")
-        ):
-            batch["entries"].append((product_id, location_id, lot_id, batch["sign"]))
-            return None
+        if batch is not None:
+            mine = bool(lot_id) and lot_id.id in batch["lot_ids"]
+            if (
+                mine
+                and not self
+                and strict
+                and not package_id
+                and not owner_id
+                and product_id.tracking == "serial"
+                and float_compare(
+                    abs(quantity), 1, precision_rounding=product_id.uom_id.rounding
+                )
+                == 0
+                and guard.allowed(self, "quant_reserve")
+            ):
+                sign = 1 if quantity > 0 else -1
+                batch["entries"].append((product_id, location_id, lot_id, sign))
+                return None
+            batch["passed"] += 1
+            if mine:
+                entries = batch["entries"]
+                earlier = [entry for entry in entries if entry[2] == lot_id]
+                entries[:] = [entry for entry in entries if entry[2] != lot_id]
+                for product, location, lot, sign in earlier:
+                    super()._update_reserved_quantity(
+                        product, location, sign, lot_id=lot
+                    )
         return super()._update_reserved_quantity(
             product_id,
             location_id,

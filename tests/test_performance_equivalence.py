@@ -37,9 +37,6 @@ class TestPerformanceEquivalence(SerialCase):
         super().setUpClass()
         cls.package = cls.env["stock.quant.package"].create({"name": "PACK-EQ"})
         cls.owner = cls.env["res.partner"].create({"name": "Consignor"})
-        cls.other_user = cls.env["res.users"].create(
-            {"name": "Earlier Writer", "login": "sst_earlier_writer"}
-        )
 
     # ------------------------------------------------------------------
     # helpers
@@ -494,10 +491,12 @@ class TestPerformanceEquivalence(SerialCase):
             if quant.reserved_quantity
         )
 
-    def test_batch_collects_only_its_own_change(self):
-        """A batch of new lines collects the reservation of its own serials;
-        an unreservation, or a serial of no line of it, reserved by whatever
-        runs meanwhile, is done at once by Odoo's method."""
+    def test_batch_collects_only_its_own_serials(self):
+        """A batch of lines collects the reservations of its own serials,
+        either way. A serial of no line of it, reserved by whatever runs
+        meanwhile, is reserved at once by Odoo's method, and counted; so is
+        a change of one of its serials the batch cannot do, after what the
+        batch had collected of that serial (Odoo's order)."""
         product = self._new_product("BATCH")
         self._receipt(self.env, product, self._names("-B", 3), "BATCH")
         mine, other, outside = self._lots(
@@ -505,28 +504,42 @@ class TestPerformanceEquivalence(SerialCase):
         ).sorted("name")
         Quant = self.env["stock.quant"].sudo()
         Quant._update_reserved_quantity(product, self.stock, 1, lot_id=other)
-        token, entries = stock_move_line._pending_reservations(
-            self.env, sign=1, lot_ids=[mine.id, other.id]
+        token, batch = stock_move_line._pending_reservations(
+            self.env, lot_ids=[mine.id, other.id]
         )
-        batch = Quant.with_context(serial_fast_reserve=token)
+        inside = Quant.with_context(serial_fast_reserve=token)
         try:
-            batch._update_reserved_quantity(product, self.stock, 1, lot_id=mine)
-            batch._update_reserved_quantity(product, self.stock, 1, lot_id=outside)
-            batch._update_reserved_quantity(product, self.stock, -1, lot_id=other)
+            inside._update_reserved_quantity(product, self.stock, 1, lot_id=mine)
+            inside._update_reserved_quantity(product, self.stock, -1, lot_id=other)
+            inside._update_reserved_quantity(product, self.stock, 1, lot_id=outside)
+            self.assertEqual(
+                batch["entries"],
+                [(product, self.stock, mine, 1), (product, self.stock, other, -1)],
+            )
+            self.assertEqual(batch["passed"], 1)
+            self.assertEqual(
+                self._reserved(product), [(other.name, 1.0), (outside.name, 1.0)]
+            )
+            # not strict: left to Odoo's method, after the +1 collected (in
+            # the other order the -1 would do nothing and the +1 stay)
+            inside._update_reserved_quantity(
+                product, self.stock, -1, lot_id=mine, strict=False
+            )
+            self.assertEqual(batch["entries"], [(product, self.stock, other, -1)])
+            self.assertEqual(batch["passed"], 2)
+            self.assertEqual(
+                self._reserved(product), [(other.name, 1.0), (outside.name, 1.0)]
+            )
         finally:
-            _token, collected = stock_move_line._pending_reservations(
+            _token, popped = stock_move_line._pending_reservations(
                 self.env, token, pop=True
             )
-        self.assertIs(collected, entries)
-        self.assertEqual(entries, [(product, self.stock, mine, 1)])
-        self.assertEqual(self._reserved(product), [(outside.name, 1.0)])
-        self.assertFalse(Quant._serial_fast_reserve(entries))
-        self.assertEqual(
-            self._reserved(product), [(mine.name, 1.0), (outside.name, 1.0)]
-        )
+        self.assertIs(popped, batch)
         self.assertNotIn(
             token, self.env.cr.precommit.data["stock_serial_tracking.reserve"]
         )
+        self.assertEqual(Quant._serial_fast_reserve(batch["entries"]), [])
+        self.assertEqual(self._reserved(product), [(outside.name, 1.0)])
 
     def test_gather_filters_agree_with_the_domain(self):
         """The serials the batched reservation leaves to Odoo as unseen are
@@ -1114,20 +1127,20 @@ class TestPerformanceEquivalence(SerialCase):
 
         def spy(records, fnames, create=False, before=False):
             if create:
-                chunks.append(len(records))
+                chunks.append(records.ids)
             return modified(records, fnames, create=create, before=before)
 
-        # the serials copied from the first: their create bookkeeping by
-        # chunks of 2, each computing the field for its serials
+        # the serials copied from the first have their create bookkeeping
+        # done by chunks of 2; the field, copied from the first, is then
+        # recomputed for all by the statement deriving the status
         with (
             patch.object(fast_clone, "CHUNK", 2),
             patch.object(Lot, "modified", spy),
         ):
             self._receipt(self.env, product, names, "")
-        # the four copies of the first serial (made by create()) in two chunks
-        self.assertEqual(chunks[-2:], [2, 2])
-        self.assertNotIn(2, chunks[:-2])
-        lots = self._lots(names, product)
+        lots = self._lots(names, product).sorted("id")
+        # the first serial made by create(), its four copies in two chunks
+        self.assertEqual(chunks[-2:], [lots[1:3].ids, lots[3:5].ids])
 
         def stored():
             self.env.flush_all()
@@ -1154,6 +1167,9 @@ class TestPerformanceEquivalence(SerialCase):
         Lot = type(self.env["stock.lot"])
         computed = []
         original = Lot._compute_single_location
+        earlier = self.env["res.users"].create(
+            {"name": "Earlier Writer", "login": "sst_earlier_writer"}
+        )
 
         def spy(lots):
             computed.extend(lots.ids)
@@ -1173,7 +1189,7 @@ class TestPerformanceEquivalence(SerialCase):
             self.env.cr.execute(
                 "UPDATE stock_lot SET write_uid = %s, write_date = %s"
                 " WHERE id = ANY(%s)",
-                [self.other_user.id, "2020-01-01 08:00:00", lots.ids],
+                [earlier.id, "2020-01-01 08:00:00", lots.ids],
             )
             self._delivery(self.env, product, lots[:2])
             self.env.flush_all()
@@ -1181,15 +1197,20 @@ class TestPerformanceEquivalence(SerialCase):
             shipped = set(computed) & set(lots.ids)
             computed.clear()
             self.env.cr.execute(
-                "SELECT write_uid, write_date > '2020-01-01 08:00:00'"
-                " FROM stock_lot WHERE id = ANY(%s) ORDER BY id",
+                "SELECT name, write_uid, write_date > '2020-01-01 08:00:00'"
+                " FROM stock_lot WHERE id = ANY(%s)",
                 [lots.ids],
             )
             # a serial whose location changed was written by the user now,
             # the others not at all
             self.assertEqual(
-                self.env.cr.fetchall(),
-                [(self.env.uid, True)] * 2 + [(self.other_user.id, False)] * 4,
+                {name: rest for name, *rest in self.env.cr.fetchall()},
+                {
+                    lot.name: [self.env.uid, True]
+                    if lot in lots[:2]
+                    else [earlier.id, False]
+                    for lot in lots
+                },
             )
             return lots, in_stock, received, shipped
 
