@@ -207,6 +207,13 @@ class StockQuant(models.Model):
         keys = Counter((loc.id, lot.id) for _product, loc, lot, _sign in pending)
         allow_held = context.get("serial_hold_allow")
         this.flush_model()
+        # The serials' quants are locked in id order, waiting for another
+        # transaction that holds one. Odoo's method skips a locked quant
+        # (SKIP LOCKED) and creates a second one holding only the
+        # reservation; waiting leaves one quant per serial, as a run of the
+        # two transactions one after the other does. A deadlock with a
+        # transaction locking in another order is retried by Odoo's request
+        # handling, as its own deadlocks are.
         this.env.cr.execute(
             SQL(
                 """
