@@ -170,10 +170,8 @@ class StockQuant(models.Model):
                 entries = batch["entries"]
                 earlier = [entry for entry in entries if entry[2] == lot_id]
                 entries[:] = [entry for entry in entries if entry[2] != lot_id]
-                for product, location, lot, sign in earlier:
-                    super()._update_reserved_quantity(
-                        product, location, sign, lot_id=lot
-                    )
+                if earlier:
+                    self._serial_fast_reserve(earlier)
         return super()._update_reserved_quantity(
             product_id,
             location_id,
